@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Set up the ward kiosk on Debian 12: system packages, a virtual environment, the package.
+#
+#   bash installer/debian/setup.sh            # what the kiosk needs to run
+#   bash installer/debian/setup.sh --dev      # plus what the tests need
+#
+# Run it as root or as a user who may use sudo. It is safe to run again.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+dev=0
+for arg in "$@"; do
+    case "$arg" in
+        --dev) dev=1 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+mapfile -t packages < <(grep -v '^\s*#' "$here/packages-run.txt" | grep -v '^\s*$')
+if [ "$dev" -eq 1 ]; then
+    mapfile -t -O "${#packages[@]}" packages < <(grep -v '^\s*#' "$here/packages-dev.txt" | grep -v '^\s*$')
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cd "$repo"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$dev" -eq 1 ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+else
+    .venv/bin/python -m pip install -q -e .
+fi
+echo "Ready: $repo/.venv/bin/ward-kiosk"

@@ -1,0 +1,34 @@
+"""Build the real devices from the settings: the one place that wires the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.card.service import CardService
+from kiosk.checkout import Checkout
+from kiosk.context import KioskContext
+from kiosk.printing import printer_from_settings
+from kiosk.storage import Store
+
+
+@dataclass
+class Devices:
+    card: CardService
+    checkout: Checkout
+
+    def close(self) -> None:
+        self.checkout.close()
+
+
+def assemble(context: KioskContext) -> Devices:
+    settings = context.settings
+    printing = settings.printing
+    server = printing.cups_server or None
+    forms = printer_from_settings(printing.forms_printer, settings.output_dir(), server=server)
+    tickets = printer_from_settings(printing.ticket_printer, settings.output_dir(), server=server)
+
+    def open_store() -> Store:
+        return Store.open(settings.database_url(), settings.key_file())
+
+    card = CardService(reader=settings.card.reader or None)
+    return Devices(card=card, checkout=Checkout(context, open_store, forms, tickets))

@@ -1,0 +1,87 @@
+"""Card errors: one hierarchy, each with a stable ``code`` for JSON and the UI.
+
+Messages are English and meant for logs and developers; the UI maps ``code``
+to a translated message. No message ever holds a PIN or personal data.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class CardError(Exception):
+    """Anything that went wrong while talking to a card or a reader."""
+
+    code: ClassVar[str] = "card_error"
+
+
+class NoReaderError(CardError):
+    """No PC/SC service, no reader, or no reader matching the configured name."""
+
+    code = "no_reader"
+
+
+class NoCardError(CardError):
+    """The reader is there but holds no card."""
+
+    code = "no_card"
+
+
+class NotMyNumberCardError(CardError):
+    """The card has no 券面事項入力補助AP: not a My Number card."""
+
+    code = "not_mynumber_card"
+
+
+class CardRemovedError(CardError):
+    """The card left the reader during a command (lifted, pulled out)."""
+
+    code = "card_removed"
+
+
+class WrongPinError(CardError):
+    """The card refused the PIN; ``tries_left`` more tries before it blocks."""
+
+    code = "wrong_pin"
+
+    def __init__(self, tries_left: int) -> None:
+        super().__init__(f"wrong PIN, {tries_left} tries left")
+        self.tries_left = tries_left
+
+
+class PinLastTryError(CardError):
+    """Only one try is left: the kiosk refuses to be the one that locks the card."""
+
+    code = "pin_last_try"
+
+    def __init__(self) -> None:
+        super().__init__("one PIN try left: not verifying at the kiosk")
+        self.tries_left = 1
+
+
+class PinBlockedError(CardError):
+    """The PIN is blocked; only a ward counter can reset it."""
+
+    code = "pin_blocked"
+
+    def __init__(self) -> None:
+        super().__init__("PIN blocked")
+        self.tries_left = 0
+
+
+class CardCommunicationError(CardError):
+    """Malformed data, an unexpected status word, a timeout or a transport failure."""
+
+    code = "card_error"
+
+
+class MalformedDataError(CardCommunicationError):
+    """Bytes from the card do not have the expected structure."""
+
+
+class ApduError(CardCommunicationError):
+    """The card answered a command with an unexpected status word."""
+
+    def __init__(self, sw: int, message: str = "unexpected status word") -> None:
+        super().__init__(f"{message} {sw:04X}")
+        self.sw = sw

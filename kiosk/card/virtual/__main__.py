@@ -1,0 +1,5 @@
+"""``python -m kiosk.card.virtual``: the virtual card in the foreground (same as ``card emulate``)."""
+
+from kiosk.card.cli import emulate
+
+emulate(prog_name="python -m kiosk.card.virtual")

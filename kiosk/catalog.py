@@ -1,0 +1,247 @@
+"""The catalog: procedures, queue categories and the question tree, read from data files.
+
+Ward staff edit these files (``resources/catalog/``); this module reads them,
+checks that they fit together, and answers "which procedures do these answers
+need?". It holds no text: visitor-facing words live in ``resources/i18n/``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.resources import resource
+
+
+class CatalogError(ValueError):
+    """A catalog file is missing, malformed, or refers to something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Answers that must all match; each key accepts any of its listed choices."""
+
+    requires: tuple[tuple[str, frozenset[str]], ...]
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], where: str) -> Condition:
+        if not isinstance(raw, Mapping) or not raw:
+            raise CatalogError(f"{where}: a condition must be a non-empty table")
+        items = []
+        for key, value in raw.items():
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise CatalogError(f"{where}: {key} must be a choice or a list of choices")
+            items.append((key, frozenset(values)))
+        return cls(tuple(items))
+
+    def matches(self, answers: Mapping[str, str]) -> bool:
+        return all(answers.get(key) in allowed for key, allowed in self.requires)
+
+
+@dataclass(frozen=True)
+class BringItem:
+    item: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    order: int
+    category: str
+    counter: str
+    forms: tuple[str, ...]
+    needs_individual_number: bool
+    when: tuple[Condition, ...]
+    bring: tuple[BringItem, ...]
+
+    def applies(self, answers: Mapping[str, str]) -> bool:
+        return any(condition.matches(answers) for condition in self.when)
+
+    def items_to_bring(self, answers: Mapping[str, str]) -> list[str]:
+        return [b.item for b in self.bring if b.when is None or b.when.matches(answers)]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    letter: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    choices: tuple[str, ...]
+    next: str | Mapping[str, str] | None
+    ask_when: Condition | None = None
+
+    def next_after(self, choice: str) -> str | None:
+        """The question asked after ``choice``, or None when the interview ends."""
+        if isinstance(self.next, Mapping):
+            return self.next.get(choice)
+        return self.next
+
+
+@dataclass(frozen=True)
+class QuestionTree:
+    start: str
+    questions: Mapping[str, Question]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    procedures: tuple[Procedure, ...]  # in `order`
+    categories: Mapping[str, Category]
+    tree: QuestionTree
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Catalog:
+        """Read and cross-check the catalog files in ``folder`` (default: resources/catalog)."""
+        folder = folder or resource("catalog")
+        tree = _load_tree(folder / "questions.toml")
+        categories = _load_categories(folder / "categories.toml")
+        procedures = _load_procedures(folder / "procedures")
+        catalog = cls(procedures, categories, tree)
+        _check(catalog)
+        return catalog
+
+    def procedure(self, procedure_id: str) -> Procedure:
+        for procedure in self.procedures:
+            if procedure.id == procedure_id:
+                return procedure
+        raise KeyError(procedure_id)
+
+    def procedures_for(self, answers: Mapping[str, str]) -> list[Procedure]:
+        """The procedures these answers need, in the order the visitor should do them."""
+        return [p for p in self.procedures if p.applies(answers)]
+
+    def ticket_category(self, procedures: list[Procedure]) -> Category:
+        """The queue a visit with these procedures starts in."""
+        if not procedures:
+            raise ValueError("a visit without procedures gets no ticket")
+        return min((self.categories[p.category] for p in procedures), key=lambda c: c.order)
+
+    def counters(self) -> set[str]:
+        return {p.counter for p in self.procedures}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError as e:
+        raise CatalogError(f"{path}: file not found") from e
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogError(f"{path}: not valid TOML: {e}") from e
+
+
+def _load_tree(path: Path) -> QuestionTree:
+    raw = _read(path)
+    questions = {}
+    for qid, q in raw.get("questions", {}).items():
+        where = f"{path.name}: question {qid}"
+        choices = q.get("choices")
+        if not isinstance(choices, list) or not choices:
+            raise CatalogError(f"{where}: needs a non-empty list of choices")
+        ask_when = Condition.parse(q["ask_when"], where) if "ask_when" in q else None
+        questions[qid] = Question(qid, tuple(choices), q.get("next"), ask_when)
+    if "start" not in raw:
+        raise CatalogError(f"{path.name}: `start` names the first question")
+    return QuestionTree(raw["start"], questions)
+
+
+def _load_categories(path: Path) -> dict[str, Category]:
+    raw = _read(path).get("categories", {})
+    try:
+        return {cid: Category(cid, str(c["letter"]), int(c["order"])) for cid, c in raw.items()}
+    except KeyError as e:
+        raise CatalogError(f"{path.name}: every category needs {e.args[0]}") from e
+
+
+def _load_procedures(folder: Path) -> tuple[Procedure, ...]:
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise CatalogError(f"{folder}: no procedure files")
+    procedures = [_load_procedure(path) for path in files]
+    return tuple(sorted(procedures, key=lambda p: (p.order, p.id)))
+
+
+def _load_procedure(path: Path) -> Procedure:
+    raw = _read(path)
+    where = f"procedures/{path.name}"
+    try:
+        when = tuple(Condition.parse(c, f"{where}: when") for c in raw["when"])
+        bring = tuple(
+            BringItem(b["item"], Condition.parse(b["when"], where) if "when" in b else None)
+            for b in raw.get("bring", [])
+        )
+        return Procedure(
+            id=path.stem,
+            order=int(raw["order"]),
+            category=str(raw["category"]),
+            counter=str(raw["counter"]),
+            forms=tuple(raw.get("forms", [])),
+            needs_individual_number=bool(raw.get("needs_individual_number", False)),
+            when=when,
+            bring=bring,
+        )
+    except KeyError as e:
+        raise CatalogError(f"{where}: missing key {e.args[0]}") from e
+
+
+def _check(catalog: Catalog) -> None:
+    """Every reference between the files points at something that exists."""
+    questions = catalog.tree.questions
+    if catalog.tree.start not in questions:
+        raise CatalogError(f"questions.toml: start question {catalog.tree.start!r} is not defined")
+    for q in questions.values():
+        _check_question(q, questions)
+    _check_acyclic(catalog.tree)
+    for p in catalog.procedures:
+        if p.category not in catalog.categories:
+            raise CatalogError(f"procedures/{p.id}.toml: unknown category {p.category!r}")
+        conditions = [*p.when, *(b.when for b in p.bring if b.when)]
+        for condition in conditions:
+            _check_condition(condition, questions, f"procedures/{p.id}.toml")
+
+
+def _check_question(q: Question, questions: Mapping[str, Question]) -> None:
+    where = f"questions.toml: question {q.id}"
+    targets = q.next.items() if isinstance(q.next, Mapping) else [("", q.next)]
+    for choice, target in targets:
+        if choice and choice not in q.choices:
+            raise CatalogError(f"{where}: next names unknown choice {choice!r}")
+        if target is not None and target not in questions:
+            raise CatalogError(f"{where}: next question {target!r} is not defined")
+    if q.ask_when is not None:
+        if isinstance(q.next, Mapping):
+            raise CatalogError(f"{where}: a question with ask_when needs a single `next`")
+        _check_condition(q.ask_when, questions, where)
+
+
+def _check_acyclic(tree: QuestionTree) -> None:
+    """The interview must always end: no question may lead back to itself."""
+
+    def visit(qid: str, path: tuple[str, ...]) -> None:
+        if qid in path:
+            raise CatalogError(f"questions.toml: the questions loop: {' -> '.join((*path, qid))}")
+        q = tree.questions[qid]
+        targets = q.next.values() if isinstance(q.next, Mapping) else [q.next]
+        for target in {t for t in targets if t is not None}:
+            visit(target, (*path, qid))
+
+    visit(tree.start, ())
+
+
+def _check_condition(condition: Condition, questions: Mapping[str, Question], where: str) -> None:
+    for key, allowed in condition.requires:
+        if key not in questions:
+            raise CatalogError(f"{where}: condition on unknown question {key!r}")
+        unknown = allowed - set(questions[key].choices)
+        if unknown:
+            raise CatalogError(f"{where}: {key} has no choice {sorted(unknown)}")

@@ -1,0 +1,165 @@
+"""The ``ward-kiosk`` command: run the kiosk, and the tools IT uses around it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.resources import resource
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEMO_PERSONA = "demo.toml"
+
+
+def config_option(fn: F) -> F:
+    """``--config FILE`` for every command (also ``$WARD_KIOSK_CONFIG``)."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Settings file (TOML). Default: $WARD_KIOSK_CONFIG, then the user's config dir.",
+    )(fn)
+
+
+def settings_from(config_file: Path | None) -> Settings:
+    try:
+        return load_settings(config_file)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@click.group()
+@click.version_option(package_name="ward-kiosk")
+def main() -> None:
+    """Self-service counter kiosk for ward offices."""
+    logging.basicConfig(
+        level=os.environ.get("WARD_KIOSK_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@config_option
+@click.option("--demo", is_flag=True, help="Start the virtual My Number card and pcscd if needed.")
+@click.option("--windowed", is_flag=True, help="A window instead of full screen (development).")
+@click.option(
+    "--persona",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Persona file for the demo's virtual card (default: the demo persona).",
+)
+@click.option("--quit-when-shown", is_flag=True, hidden=True, help="Measure start-up, then exit.")
+def run(
+    config_file: Path | None,
+    demo: bool,
+    windowed: bool,
+    persona: Path | None,
+    quit_when_shown: bool,
+) -> None:
+    """Start the kiosk window."""
+    from kiosk.context import KioskContext
+
+    try:
+        context = KioskContext.load(settings=settings_from(config_file))
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    reader = _start_demo_card(persona or resource("personas", DEMO_PERSONA)) if demo else None
+    try:
+        if demo:
+            _demo_banner(context.settings, persona or resource("personas", DEMO_PERSONA))
+        from kiosk.ui.app import run_kiosk
+
+        def shown(seconds: float) -> None:
+            click.echo(f"welcome screen shown after {seconds * 1000:.0f} ms")
+
+        code = run_kiosk(
+            context, windowed=windowed, on_shown=shown, quit_when_shown=quit_when_shown
+        )
+    finally:
+        if reader is not None:
+            reader.stop()
+    sys.exit(code)
+
+
+def _start_demo_card(persona: Path) -> Any:
+    from kiosk.card.errors import CardError
+    from kiosk.card.virtual.launcher import ensure_virtual_reader
+
+    try:
+        return ensure_virtual_reader(persona)
+    except (CardError, OSError) as e:
+        raise click.ClickException(f"the demo card could not be started: {e}") from None
+
+
+def _demo_banner(settings: Settings, persona: Path) -> None:
+    import tomllib
+
+    with persona.open("rb") as f:
+        pin = tomllib.load(f).get("pin", "?")
+    click.echo("Demo mode: a virtual My Number card is on the reader 'Virtual PCD'.")
+    click.echo(f"  Card PIN: {pin}   (persona: {persona})")
+    click.echo(f"  Printed forms and tickets go to: {settings.output_dir()}")
+    click.echo(f"  Database: {settings.database_url()}")
+
+
+@main.group()
+def config() -> None:
+    """Check the settings."""
+
+
+@config.command("show")
+@config_option
+def config_show(config_file: Path | None) -> None:
+    """Validate the settings and print them as JSON (defaults filled in)."""
+    from kiosk.context import KioskContext
+
+    settings = settings_from(config_file)
+    try:
+        KioskContext.load(settings=settings)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(json.dumps(settings.model_dump(mode="json"), ensure_ascii=False, indent=2))
+
+
+@main.group()
+def data() -> None:
+    """Stored visits and personal data."""
+
+
+@data.command("purge")
+@config_option
+@click.option("--days", type=int, default=None, help="Override the retention period.")
+def data_purge(config_file: Path | None, days: int | None) -> None:
+    """Delete card data of visits older than the retention period."""
+    from kiosk.storage import StorageError, Store
+
+    settings = settings_from(config_file)
+    keep = settings.kiosk.personal_data_retention_days if days is None else days
+    try:
+        store = Store.open(settings.database_url(), settings.key_file())
+        try:
+            count = store.purge_personal_data(timedelta(days=keep))
+        finally:
+            store.close()
+    except StorageError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(json.dumps({"purged_visits": count, "retention_days": keep}))
+
+
+def _mount_card_commands() -> None:
+    from kiosk.card.cli import card
+
+    main.add_command(card)
+
+
+_mount_card_commands()

@@ -1,0 +1,200 @@
+"""Kiosk settings: one TOML file, environment overrides, checked at start.
+
+Every key has a documented default (``resources/config/example.toml`` shows
+them all), so an empty file is a working demo configuration. Any key can be
+overridden with ``WARD_KIOSK_<SECTION>_<KEY>``, e.g. ``WARD_KIOSK_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+APP_NAME = "ward-kiosk"
+ENV_PREFIX = "WARD_KIOSK_"
+CONFIG_ENV = "WARD_KIOSK_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WardSettings(_Section):
+    name: str = Field("大阪市デモ区役所", min_length=1)
+    """The ward office's name in Japanese, as printed on forms."""
+    names: dict[str, str] = Field(default_factory=lambda: {"en": "Demo Ward Office, Osaka City"})
+    """The name in other languages, by language code; Japanese is used where missing."""
+
+    addressee: str = ""
+    """Whom forms are addressed to, e.g. 大阪市北区長; empty derives it from ``name``."""
+
+    def form_addressee(self) -> str:
+        if self.addressee:
+            return self.addressee
+        return self.name.removesuffix("役所") + "長" if self.name.endswith("役所") else self.name
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language, self.name)
+
+
+class KioskSettings(_Section):
+    id: str = Field("kiosk-1", min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    languages: list[str] = Field(default_factory=lambda: ["ja", "en"], min_length=1)
+    """Languages offered on the welcome screen, in order; each needs resources/i18n/<code>/."""
+    idle_timeout_seconds: int = Field(60, ge=10, le=3600)
+    """Seconds without a touch before the kiosk asks "Do you need more time?"."""
+    idle_warning_seconds: int = Field(30, ge=20, le=600)
+    """How long that question waits for an answer (at least 20 s for accessibility)."""
+    done_screen_seconds: int = Field(30, ge=5, le=600)
+    fullscreen: bool = True
+    personal_data_retention_days: int = Field(7, ge=0, le=365)
+    """Days after a visit when its card data is deleted from the database."""
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _comma_list(cls, v: object) -> object:
+        return [part.strip() for part in v.split(",") if part.strip()] if isinstance(v, str) else v
+
+
+class DatabaseSettings(_Section):
+    url: str = ""
+    """SQLAlchemy URL; empty means SQLite in the user's data directory."""
+    key_file: str = ""
+    """File holding the encryption key; empty means ``<config dir>/data.key``."""
+
+
+class PrintingSettings(_Section):
+    forms_printer: str = ""
+    """CUPS queue for forms; empty writes PDFs to ``output_dir`` instead."""
+    ticket_printer: str = ""
+    """CUPS queue for tickets; empty writes PDFs to ``output_dir`` instead."""
+    cups_server: str = ""
+    output_dir: str = ""
+    """Where PDFs go when no printer is set; empty means ``<data dir>/printed``."""
+
+
+class CardSettings(_Section):
+    reader: str = ""
+    """Part of the card reader's name; empty takes the first reader."""
+
+
+class CounterSettings(_Section):
+    number: str = Field(min_length=1)
+    """What the counter is called on signs, e.g. "3" for counter 3."""
+
+
+def _default_counters() -> dict[str, CounterSettings]:
+    numbers = {"resident": "2", "insurance": "5", "children": "8", "information": "1"}
+    return {cid: CounterSettings(number=n) for cid, n in numbers.items()}
+
+
+class Settings(_Section):
+    ward: WardSettings = WardSettings()
+    kiosk: KioskSettings = KioskSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    printing: PrintingSettings = PrintingSettings()
+    card: CardSettings = CardSettings()
+    counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
+
+    @field_validator("counters")
+    @classmethod
+    def _some_counters(cls, v: dict[str, CounterSettings]) -> dict[str, CounterSettings]:
+        if not v:
+            raise ValueError("at least one counter is needed")
+        return v
+
+    # Paths derived from the settings; the folders are created by whoever writes there.
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{data_dir() / 'kiosk.db'}"
+
+    def key_file(self) -> Path:
+        return Path(self.database.key_file) if self.database.key_file else config_dir() / "data.key"
+
+    def output_dir(self) -> Path:
+        return (
+            Path(self.printing.output_dir) if self.printing.output_dir else data_dir() / "printed"
+        )
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the file (if any), apply environment overrides, and validate.
+
+    ``path`` None means ``$WARD_KIOSK_CONFIG`` or the default file when it
+    exists; an explicitly named file that does not exist is an error.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    source = "defaults"
+    if path is None and environ.get(CONFIG_ENV):
+        path = Path(environ[CONFIG_ENV])
+    if path is not None:
+        raw, source = _read_file(path), str(path)
+    elif default_config_file().is_file():
+        raw, source = _read_file(default_config_file()), str(default_config_file())
+    _apply_environment(raw, environ)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(_describe(e, source)) from None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"configuration file {path} is not valid TOML: {e}") from None
+
+
+def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
+    sections = {name for name in Settings.model_fields if name != "counters"}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
+        if section not in sections or not key:
+            raise ConfigError(f"environment variable {name}: no setting [{section}] {key}")
+        raw.setdefault(section, {})[key] = _env_value(value)
+
+
+def _env_value(value: str) -> Any:
+    """Lists and tables may be given as JSON; anything else is a string for the validator."""
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"configuration from {source} is not valid:"]
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        lines.append(f"  {key}: {item['msg']}")
+    return "\n".join(lines)

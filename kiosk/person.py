@@ -1,0 +1,46 @@
+"""The visitor's personal data as read from the My Number card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Sex = Literal["male", "female", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """The four basic items (基本4情報) printed on the card face.
+
+    ``repr`` hides every value so that a Person can never leak into a log or
+    a traceback by accident.
+    """
+
+    name: str = field(repr=False)
+    address: str = field(repr=False)
+    birth_date: date = field(repr=False)
+    sex: Sex = field(repr=False)
+    name_kana: str = field(default="", repr=False)
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "name_kana": self.name_kana,
+            "address": self.address,
+            "birth_date": self.birth_date.isoformat(),
+            "sex": self.sex,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Person:
+        sex = data["sex"]
+        if sex not in ("male", "female", "not_applicable"):
+            raise ValueError(f"unknown sex code {sex!r}")
+        return cls(
+            name=data["name"],
+            address=data["address"],
+            birth_date=date.fromisoformat(data["birth_date"]),
+            sex=sex,  # type: ignore[arg-type]
+            name_kana=data.get("name_kana", ""),
+        )

@@ -1,0 +1,1 @@
+"""Alembic environment of the kiosk database, shipped inside the package."""

@@ -1,0 +1,120 @@
+"""SQLAlchemy tables of the kiosk database (portable between SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Literal, get_args
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+VisitStatus = Literal["in_progress", "completed", "abandoned"]
+TicketStatus = Literal["waiting", "called", "served", "no_show", "cancelled"]
+VISIT_STATUSES: tuple[str, ...] = get_args(VisitStatus)
+TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
+
+# Explicit constraint names keep Alembic migrations reproducible on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetime stored as UTC (SQLite keeps no offset, so normalise first)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store only timezone-aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class VisitRow(Base):
+    """One visitor session. Card data lives only in ``person_ciphertext``."""
+
+    __tablename__ = "visits"
+    __table_args__ = (CheckConstraint(_in("status", VISIT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    used_card: Mapped[bool] = mapped_column(default=False)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+    procedures: Mapped[list[str]] = mapped_column(JSON)
+    person_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TicketRow(Base):
+    """One queue ticket; numbers restart per (service_day, category)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_day", "category", "number"),
+        CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
+        Index("ix_tickets_queue", "service_day", "category", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
+    service_day: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    counter: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    waiting_ahead: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TicketCounterRow(Base):
+    """Last number handed out per day and category; locking this row serialises issuance."""
+
+    __tablename__ = "ticket_counters"
+
+    service_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,520 @@
+"""Thread-safe, blocking persistence of visits and queue tickets.
+
+Every public method opens its own short session, so one ``Store`` can be shared
+by the UI's worker threads. Personal data (the card's Person) is only ever
+written encrypted; nothing personal is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import (
+    URL,
+    Connection,
+    CursorResult,
+    Engine,
+    Result,
+    create_engine,
+    event,
+    exc,
+    func,
+    make_url,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.person import Person
+from kiosk.storage.crypto import (
+    DatabaseUnavailable,
+    PersonCipher,
+    VisitNotFound,
+    load_or_create_key,
+)
+from kiosk.storage.models import (
+    TICKET_STATUSES,
+    VISIT_STATUSES,
+    TicketCounterRow,
+    TicketRow,
+    TicketStatus,
+    VisitRow,
+    VisitStatus,
+)
+from kiosk.visit import Ticket, Visit
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
+REFERENCE_LENGTH = 8
+SQLITE_BUSY_TIMEOUT_S = 30.0
+_IMMEDIATE = "kiosk_sqlite_begin_immediate"
+_ISSUE_ATTEMPTS = 3
+
+
+def new_reference() -> str:
+    """Return a random short public visit id, e.g. ``"K7QH3MZA"``."""
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def alembic_config(url: str | None = None, *, connection: Connection | None = None) -> Config:
+    """Alembic config for the packaged migrations (also usable for ``command.revision``)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def create_kiosk_engine(url: str) -> Engine:
+    """Create the engine; for SQLite also the folder, WAL, foreign keys and BEGIN control."""
+    parsed = _parse_url(url)
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, hide_parameters=True, pool_pre_ping=True)
+        _prepare_sqlite_file(parsed)
+        engine = create_engine(
+            parsed,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        )
+    except (exc.ArgumentError, ImportError) as err:
+        raise DatabaseUnavailable(
+            f"Database driver for {_safe_url(parsed)} cannot be loaded ({err}). "
+            "Install the driver or fix the database URL in the kiosk configuration."
+        ) from err
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Run Alembic ``upgrade head``; safe to call on every start and from several processes."""
+    with _database_errors(engine.url), engine.connect() as conn:
+        # The write lock up front makes a second process wait, then find head.
+        conn.execution_options(**{_IMMEDIATE: True})
+        with conn.begin():
+            try:
+                command.upgrade(alembic_config(connection=conn), "head")
+            except CommandError as err:
+                raise DatabaseUnavailable(
+                    f"Database {_safe_url(engine.url)} cannot be migrated: {err}. "
+                    "If it was written by a newer kiosk version, install that version."
+                ) from err
+
+
+class Store:
+    """Visits and tickets in one database. Create it with ``Store.open``."""
+
+    def __init__(self, engine: Engine, cipher: PersonCipher, *, clock: Clock | None = None) -> None:
+        self._engine = engine
+        self._cipher = cipher
+        self._clock: Clock = clock or _utc_now
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, key_file: Path, *, clock: Clock | None = None) -> Store:
+        """Open (and migrate) the database at ``url``, with the key in ``key_file``."""
+        engine = create_kiosk_engine(url)
+        try:
+            upgrade_database(engine)
+            cipher = load_or_create_key(key_file)
+        except BaseException:
+            engine.dispose()
+            raise
+        log.info("storage opened at %s", _safe_url(engine.url))
+        return cls(engine, cipher, clock=clock)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({_safe_url(self._engine.url)})"
+
+    # -- visits ---------------------------------------------------------------
+
+    def save_visit(self, visit: Visit, *, kiosk_id: str, status: VisitStatus) -> str:
+        """Insert the visit, or update it if ``visit.reference`` is set; return the reference.
+
+        Raises VisitNotFound if ``visit.reference`` is set but not stored.
+        """
+        _check_choice("visit status", status, VISIT_STATUSES)
+        now = self._now()
+        with self._session(write=True) as session:
+            row = self._row_to_save(session, visit)
+            row.kiosk_id = kiosk_id
+            self._fill_visit_row(row, visit, status=status, now=now)
+            session.flush()
+            if visit.ticket is not None:
+                _link_ticket(session, row.id, visit.ticket)
+            reference = row.reference
+        visit.reference = reference
+        log.info("visit %s saved as %s", reference, status)
+        return reference
+
+    def load_visit(self, reference: str) -> Visit:
+        """Return the stored visit with its person decrypted and its latest ticket."""
+        reference = _normalise_reference(reference)
+        with self._session() as session:
+            row = _visit_by_reference(session, reference)
+            ticket_row = session.scalar(
+                select(TicketRow)
+                .where(TicketRow.visit_id == row.id)
+                .order_by(TicketRow.issued_at.desc(), TicketRow.id.desc())
+                .limit(1)
+            )
+        return Visit(
+            language=row.language,
+            reference=row.reference,
+            person=self._decrypt_person(row),
+            used_card=row.used_card,
+            answers=dict(row.answers),
+            procedures=list(row.procedures),
+            ticket=_to_ticket(ticket_row) if ticket_row is not None else None,
+            started_at=row.started_at.astimezone(),
+        )
+
+    def purge_personal_data(self, older_than: timedelta, now: datetime | None = None) -> int:
+        """Delete the encrypted Person of visits started before ``now - older_than``.
+
+        Answers, procedures and tickets stay (they hold no card data). Returns the
+        number of visits newly marked purged, including visits that had no card data.
+        """
+        now = _aware(now) if now is not None else self._now()
+        stmt = (
+            update(VisitRow)
+            .where(VisitRow.started_at < now - older_than)
+            .where(VisitRow.personal_data_purged_at.is_(None))
+            .values(person_ciphertext=None, personal_data_purged_at=now)
+        )
+        with self._session(write=True) as session:
+            count = _rowcount(session.execute(stmt))
+        log.info("personal data purged from %d visits", count)
+        return count
+
+    def abandon_stale_visits(self, older_than: timedelta, now: datetime | None = None) -> int:
+        """Mark visits still in progress that started before ``now - older_than`` abandoned."""
+        now = _aware(now) if now is not None else self._now()
+        stmt = (
+            update(VisitRow)
+            .where(VisitRow.started_at < now - older_than)
+            .where(VisitRow.status == "in_progress")
+            .values(status="abandoned", finished_at=now)
+        )
+        with self._session(write=True) as session:
+            count = _rowcount(session.execute(stmt))
+        log.info("%d stale visits marked abandoned", count)
+        return count
+
+    # -- tickets --------------------------------------------------------------
+
+    def issue_ticket(
+        self, *, category: str, letter: str, counter: str, visit_reference: str | None
+    ) -> Ticket:
+        """Issue the next ticket of today in ``category``; attach it to the visit if given."""
+        # A retry helps only on PostgreSQL, when two kiosks create the day's counter
+        # row at the same moment; SQLite serialises issuance with BEGIN IMMEDIATE.
+        for _ in range(_ISSUE_ATTEMPTS - 1):
+            with suppress(exc.IntegrityError):
+                return self._issue_once(category, letter, counter, visit_reference)
+        try:
+            return self._issue_once(category, letter, counter, visit_reference)
+        except exc.IntegrityError as err:
+            raise DatabaseUnavailable(
+                f"Ticket for {category!r} not issued after {_ISSUE_ATTEMPTS} attempts because "
+                "of conflicting updates. Try again; if it persists, check the ticket tables."
+            ) from err
+
+    def waiting_count(self, category: str) -> int:
+        """Number of today's tickets in ``category`` that are still waiting."""
+        day = _service_day(self._now())
+        with self._session() as session:
+            return _count_waiting(session, day, category)
+
+    def set_ticket_status(
+        self,
+        *,
+        category: str,
+        number: int,
+        status: TicketStatus,
+        service_day: date | None = None,
+    ) -> bool:
+        """Change a ticket's status (default: today's). Return False if there is no such ticket."""
+        _check_choice("ticket status", status, TICKET_STATUSES)
+        day = service_day or _service_day(self._now())
+        stmt = (
+            update(TicketRow)
+            .where(TicketRow.service_day == day)
+            .where(TicketRow.category == category)
+            .where(TicketRow.number == number)
+            .values(status=status)
+        )
+        with self._session(write=True) as session:
+            return _rowcount(session.execute(stmt)) > 0
+
+    # -- internals ------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        """One short transaction; ``write`` takes SQLite's write lock at BEGIN.
+
+        A deferred SQLite transaction that reads and then writes fails at once with
+        "database is locked" if another connection wrote in between (the busy timeout
+        does not apply), so every writing transaction starts with BEGIN IMMEDIATE.
+        """
+        with _database_errors(self._engine.url), self._sessions() as session, session.begin():
+            if write:
+                session.connection(execution_options={_IMMEDIATE: True})
+            yield session
+
+    def _now(self) -> datetime:
+        return _aware(self._clock())
+
+    def _row_to_save(self, session: Session, visit: Visit) -> VisitRow:
+        if visit.reference:
+            return _visit_by_reference(session, _normalise_reference(visit.reference))
+        row = VisitRow(reference=_unused_reference(session))
+        session.add(row)
+        return row
+
+    def _fill_visit_row(
+        self, row: VisitRow, visit: Visit, *, status: VisitStatus, now: datetime
+    ) -> None:
+        row.language = visit.language
+        row.used_card = visit.used_card
+        row.answers = dict(visit.answers)
+        row.procedures = list(visit.procedures)
+        row.started_at = _aware(visit.started_at)
+        row.status = status
+        if status == "in_progress":
+            row.finished_at = None
+        elif row.finished_at is None:
+            row.finished_at = now
+        if visit.person is None:
+            row.person_ciphertext = None
+        else:
+            row.person_ciphertext = self._encrypt_person(visit.person, row.reference)
+            row.personal_data_purged_at = None
+
+    def _encrypt_person(self, person: Person, reference: str) -> bytes:
+        plaintext = json.dumps(person.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return self._cipher.encrypt(plaintext.encode("utf-8"), reference=reference)
+
+    def _decrypt_person(self, row: VisitRow) -> Person | None:
+        if row.person_ciphertext is None:
+            return None
+        plaintext = self._cipher.decrypt(row.person_ciphertext, reference=row.reference)
+        return Person.from_dict(json.loads(plaintext.decode("utf-8")))
+
+    def _issue_once(
+        self, category: str, letter: str, counter: str, visit_reference: str | None
+    ) -> Ticket:
+        now = self._now()
+        day = _service_day(now)
+        with self._session(write=True) as session:
+            visit_id = None
+            if visit_reference is not None:
+                ref = _normalise_reference(visit_reference)
+                visit_id = _visit_by_reference(session, ref).id
+            number = _next_number(session, day, category)
+            row = TicketRow(
+                visit_id=visit_id,
+                service_day=day,
+                category=category,
+                number=number,
+                code=f"{letter}-{number:03d}",
+                counter=counter,
+                status="waiting",
+                waiting_ahead=_count_waiting(session, day, category, before=number),
+                issued_at=now,
+            )
+            session.add(row)
+        log.info("ticket %s issued for %s", row.code, category)
+        return _to_ticket(row)
+
+
+def _next_number(session: Session, day: date, category: str) -> int:
+    key = (TicketCounterRow.service_day == day, TicketCounterRow.category == category)
+    # FOR UPDATE locks the row on PostgreSQL; SQLite already holds its write lock.
+    last = session.scalar(select(TicketCounterRow.last_number).where(*key).with_for_update())
+    if last is None:
+        session.add(TicketCounterRow(service_day=day, category=category, last_number=1))
+        session.flush()
+        return 1
+    session.execute(update(TicketCounterRow).where(*key).values(last_number=last + 1))
+    return last + 1
+
+
+def _count_waiting(session: Session, day: date, category: str, *, before: int | None = None) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(TicketRow)
+        .where(TicketRow.service_day == day)
+        .where(TicketRow.category == category)
+        .where(TicketRow.status == "waiting")
+    )
+    if before is not None:
+        stmt = stmt.where(TicketRow.number < before)
+    return session.scalar(stmt) or 0
+
+
+def _link_ticket(session: Session, visit_id: int, ticket: Ticket) -> None:
+    """Attach a ticket issued without a reference to the visit that now has one."""
+    session.execute(
+        update(TicketRow)
+        .where(TicketRow.service_day == _service_day(_aware(ticket.issued_at)))
+        .where(TicketRow.category == ticket.category)
+        .where(TicketRow.number == ticket.number)
+        .where(TicketRow.visit_id.is_(None))
+        .values(visit_id=visit_id)
+    )
+
+
+def _to_ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        code=row.code,
+        category=row.category,
+        number=row.number,
+        counter=row.counter,
+        waiting_ahead=row.waiting_ahead,
+        issued_at=row.issued_at.astimezone(),
+    )
+
+
+def _visit_by_reference(session: Session, reference: str) -> VisitRow:
+    row = session.scalar(select(VisitRow).where(VisitRow.reference == reference))
+    if row is None:
+        raise VisitNotFound(
+            f"No visit with reference {reference!r}. Check the reference on the ticket; "
+            "the visit may have been made on another kiosk database."
+        )
+    return row
+
+
+def _unused_reference(session: Session) -> str:
+    while True:
+        reference = new_reference()
+        taken = session.scalar(select(VisitRow.id).where(VisitRow.reference == reference))
+        if taken is None:
+            return reference
+
+
+def _normalise_reference(reference: str) -> str:
+    return reference.strip().upper()
+
+
+def _check_choice(what: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast("CursorResult[Any]", result).rowcount
+
+
+def _service_day(now: datetime) -> date:
+    return now.astimezone().date()  # the kiosk machine's local calendar day
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    """Treat a naive datetime (e.g. ``Visit.started_at``) as the machine's local time."""
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+# -- engine plumbing ----------------------------------------------------------
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except (exc.ArgumentError, ValueError):
+        # No chaining: the error text would repeat the URL, password included.
+        raise DatabaseUnavailable(
+            "Database URL is not valid (expected e.g. sqlite:////var/lib/ward-kiosk/kiosk.db). "
+            "Fix it in the kiosk configuration."
+        ) from None
+
+
+def _safe_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _prepare_sqlite_file(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # SQLite gives its -wal and -shm files the main file's mode, so 0600 covers all three.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as err:
+        raise DatabaseUnavailable(
+            f"Database file {path} cannot be created ({err.strerror}). Check that the folder "
+            "exists or can be created and is writable by the kiosk user."
+        ) from err
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's documented recipe: stop pysqlite emitting BEGIN so that
+    # _on_sqlite_begin can choose BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def _database_errors(url: URL) -> Iterator[None]:
+    """Turn "cannot reach/open/write the database" errors into DatabaseUnavailable."""
+    try:
+        yield
+    except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError) as err:
+        raise _unavailable(url, err) from err
+    except exc.DatabaseError as err:
+        if type(err) is not exc.DatabaseError:  # integrity/programming errors are bugs
+            raise
+        raise _unavailable(url, err) from err  # e.g. "file is not a database"
+
+
+def _unavailable(url: URL, err: Exception) -> DatabaseUnavailable:
+    reason = str(err.orig) if isinstance(err, exc.DBAPIError) else str(err)
+    return DatabaseUnavailable(
+        f"Database {_safe_url(url)} is unavailable: {reason}. Check that the disk is mounted "
+        "and writable, the file is not damaged, and (for a server) that it is reachable."
+    )

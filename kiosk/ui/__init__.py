@@ -1,0 +1,1 @@
+"""The Qt screens of the kiosk. The only package that imports Qt."""

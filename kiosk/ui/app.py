@@ -1,0 +1,82 @@
+"""Start the kiosk window: the Qt application, its look, and the devices."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kiosk.assembly import assemble
+from kiosk.context import KioskContext
+from kiosk.resources import resource
+from kiosk.ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+BASE_PIXEL_SIZE = 28
+WINDOWED_SIZE = (1280, 1024)  # the smallest kiosk screen we support
+
+
+def application() -> QApplication:
+    """The QApplication, created once, with the kiosk's font and style sheet."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    return app
+
+
+def apply_theme(app: QApplication) -> None:
+    font_id = QFontDatabase.addApplicationFont(str(resource("fonts", "ipaexg.ttf")))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    font = QFont(families[0]) if families else QFont()
+    font.setPixelSize(BASE_PIXEL_SIZE)
+    app.setFont(font)
+    app.setStyleSheet(resource("ui", "kiosk.qss").read_text(encoding="utf-8"))
+
+
+def run_kiosk(
+    context: KioskContext,
+    *,
+    windowed: bool,
+    on_shown: Callable[[float], None] | None = None,
+    quit_when_shown: bool = False,
+) -> int:
+    """Show the kiosk until it is closed; returns the exit code."""
+    started = time.perf_counter()
+    app = application()
+    devices = assemble(context)
+    window = KioskWindow(context, devices.card, devices.checkout)
+    window.runner.submit(devices.checkout.purge_expired, _purged, _purge_failed)
+    if windowed or not context.settings.kiosk.fullscreen:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    else:
+        window.showFullScreen()
+
+    def shown() -> None:
+        if on_shown is not None:
+            on_shown(time.perf_counter() - started)
+        if quit_when_shown:
+            window.close()
+
+    QTimer.singleShot(0, shown)
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        devices.close()
+
+
+def _purged(count: int) -> None:
+    if count:
+        log.info("deleted the card data of %d visits past the retention period", count)
+
+
+def _purge_failed(error: Exception) -> None:
+    log.warning("could not delete expired card data: %s", getattr(error, "code", error))

@@ -1,0 +1,87 @@
+"""'Do you need more time?' over the current screen, with a countdown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from kiosk.i18n import Translations
+from kiosk.ui.widgets import WrapButton, label
+
+
+class IdleOverlay(QWidget):
+    """Covers the window; the visitor extends with one touch, or the visit ends."""
+
+    extended = Signal()
+    expired = Signal()
+
+    def __init__(self, parent: QWidget, tick_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        box = QFrame(self)
+        box.setObjectName("idleBox")
+        box.setMaximumWidth(1100)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(56, 48, 56, 48)
+        inner.setSpacing(32)
+        self.title = label(role="title")
+        self.body = label(role="body")
+        self.more = WrapButton(role="primary")
+        self.more.setMinimumHeight(150)
+        for widget in (self.title, self.body):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            inner.addWidget(widget)
+        inner.addWidget(self.more)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.more.clicked.connect(self._extend)
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._tick)
+        self._remaining = 0
+        self._texts: Translations | None = None
+        self.hide()
+
+    def start(self, texts: Translations, seconds: int) -> None:
+        self._texts = texts
+        self._remaining = seconds
+        self.title.setText(texts.text("ui.idle.title"))
+        self.more.setText(texts.text("ui.idle.more"))
+        self._update_body()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.hide()
+
+    def set_tick_ms(self, tick_ms: int) -> None:
+        """Length of one countdown second (tests shorten it)."""
+        self._timer.setInterval(tick_ms)
+
+    @property
+    def remaining(self) -> int:
+        return self._remaining
+
+    def _extend(self) -> None:
+        self.stop()
+        self.extended.emit()
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self.stop()
+            self.expired.emit()
+        else:
+            self._update_body()
+
+    def _update_body(self) -> None:
+        if self._texts:
+            self.body.setText(self._texts.text("ui.idle.body", n=self._remaining))

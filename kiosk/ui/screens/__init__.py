@@ -1,0 +1,1 @@
+"""One module per kiosk screen; each is a dumb view driven by the controller."""

@@ -1,0 +1,58 @@
+"""Show what the card says, so the visitor can check it is them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel
+
+from kiosk.i18n import Translations
+from kiosk.person import Person
+from kiosk.ui.format import format_date
+from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+
+FIELDS = ("name", "address", "birth_date", "sex")
+
+
+class ConfirmScreen(ScreenFrame):
+    confirmed = Signal()
+    back_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("confirm")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(40)
+        grid.setVerticalSpacing(28)
+        self.names: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for row, field in enumerate(FIELDS):
+            self.names[field] = label(role="fieldName")
+            self.values[field] = label(role="fieldValue")
+            grid.addWidget(self.names[field], row, 0)
+            grid.addWidget(self.values[field], row, 1)
+        grid.setColumnStretch(1, 1)
+        self.body.addStretch(1)
+        self.body.addLayout(grid)
+        self.body.addStretch(2)
+        self.back = WrapButton(role="secondary")
+        self.ok = WrapButton(role="primary")
+        self.back.clicked.connect(self.back_requested)
+        self.ok.clicked.connect(self.confirmed)
+        self.footer.addWidget(self.back, 1)
+        self.footer.addWidget(self.ok, 2)
+
+    def retranslate(self, texts: Translations) -> None:
+        self.title.setText(texts.text("ui.confirm.title"))
+        for field in FIELDS:
+            self.names[field].setText(texts.text(f"ui.confirm.{field}"))
+        self.back.setText(texts.text("ui.common.back"))
+        self.ok.setText(texts.text("ui.confirm.ok"))
+
+    def show_person(self, person: Person, texts: Translations) -> None:
+        self.values["name"].setText(person.name)
+        self.values["address"].setText(person.address)
+        self.values["birth_date"].setText(format_date(person.birth_date, texts))
+        self.values["sex"].setText(texts.text(f"ui.confirm.{person.sex}"))
+
+    def wipe(self) -> None:
+        for value in self.values.values():
+            value.clear()

@@ -1,0 +1,91 @@
+"""The ticket number, large, then back to the start."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+
+from kiosk.i18n import Translations
+from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+
+
+class DoneScreen(ScreenFrame):
+    finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("done")
+        self.ticket = label(role="ticket", wrap=False)
+        self.counter = label(role="subtitle")
+        self.waiting = label(role="body")
+        self.reminders = label(role="status")
+        self.saved_to = label(role="hint")
+        self.countdown = label(role="hint")
+        for widget in (self.ticket, self.counter, self.waiting, self.reminders):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+        self.body.addWidget(self.saved_to)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.countdown)
+        self.finish = WrapButton(role="primary")
+        self.finish.clicked.connect(self.finished)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.finish, 2)
+        self.footer.addStretch(1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self._remaining = 0
+        self._texts: Translations | None = None
+
+    def show_outcome(
+        self,
+        texts: Translations,
+        *,
+        ticket_code: str,
+        counter: str,
+        waiting_ahead: int,
+        used_card: bool,
+        saved_to: str,
+        problem: str,
+        seconds: int,
+    ) -> None:
+        self._texts = texts
+        self.title.setText(texts.text("ui.done.title"))
+        self.ticket.setText(ticket_code)
+        self.counter.setText(texts.text("ui.done.counter", counter=counter))
+        self.waiting.setText(
+            texts.text("ui.done.waiting_ahead", n=waiting_ahead)
+            if waiting_ahead
+            else texts.text("ui.done.nobody_ahead")
+        )
+        reminders = [texts.text("ui.done.take_papers")] if not problem else []
+        if used_card:
+            reminders.insert(0, texts.text("ui.done.take_card"))
+        self.reminders.setText("\n".join(reminders))
+        self.saved_to.setText(texts.text("ui.done.saved_to", path=saved_to) if saved_to else "")
+        if problem:
+            self.notice.show_message(problem)
+        else:
+            self.notice.clear_message()
+        self.finish.setText(texts.text("ui.done.finish"))
+        self._remaining = seconds
+        self._tick_text()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self._timer.stop()
+            self.finished.emit()
+        else:
+            self._tick_text()
+
+    def _tick_text(self) -> None:
+        if self._texts:
+            self.countdown.setText(self._texts.text("ui.done.returning", n=self._remaining))
+
+    def wipe(self) -> None:
+        self._timer.stop()
+        for widget in (self.ticket, self.counter, self.waiting, self.reminders, self.saved_to):
+            widget.clear()
+        self.notice.clear_message()

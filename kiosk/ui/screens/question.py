@@ -1,0 +1,52 @@
+"""One question of the interview with its answers as large buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.catalog import Question
+from kiosk.i18n import Translations
+from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+
+
+class QuestionScreen(ScreenFrame):
+    answered = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("question")
+        self.step = label(role="step")
+        self.step.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.step)
+        self.body.addStretch(1)
+        self._choices_box = QWidget()
+        self._grid = QGridLayout(self._choices_box)
+        self._grid.setSpacing(24)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.body.addWidget(self._choices_box)
+        self.body.addStretch(1)
+        self.back = WrapButton(role="secondary")
+        self.back.clicked.connect(self.back_requested)
+        self.footer.addWidget(self.back, 1)
+        self.footer.addStretch(2)
+        self.choice_buttons: dict[str, WrapButton] = {}
+        self.question_id = ""
+
+    def show_question(self, question: Question, step: int, texts: Translations) -> None:
+        self.question_id = question.id
+        self.title.setText(texts.question(question.id))
+        self.step.setText(f"{texts.text('ui.question.title_prefix')} {step}")
+        self.back.setText(texts.text("ui.common.back"))
+        self.notice.clear_message()
+        for button in self.choice_buttons.values():
+            self._grid.removeWidget(button)
+            button.deleteLater()
+        self.choice_buttons = {}
+        columns = 1 if len(question.choices) <= 3 else 2
+        for index, choice in enumerate(question.choices):
+            button = WrapButton(texts.choice(question.id, choice), role="choice")
+            button.clicked.connect(lambda _checked=False, c=choice: self.answered.emit(c))
+            self._grid.addWidget(button, index // columns, index % columns)
+            self.choice_buttons[choice] = button
+            button.show()  # children added to a shown widget stay hidden otherwise

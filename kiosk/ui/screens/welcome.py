@@ -1,0 +1,55 @@
+"""The first screen: ward name, Start, and the language choice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton
+
+from kiosk.i18n import Translations
+from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+
+
+class WelcomeScreen(ScreenFrame):
+    start_requested = Signal()
+    language_chosen = Signal(str)
+
+    def __init__(self, languages: dict[str, str]) -> None:
+        """``languages`` maps each offered code to its name in that language."""
+        super().__init__("welcome")
+        self.subtitle = label(role="subtitle")
+        self.lead = label(role="body")
+        for widget in (self.subtitle, self.lead):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+        self.start = WrapButton(role="primary")
+        self.start.setMinimumHeight(160)
+        self.start.clicked.connect(self.start_requested)
+        self.body.addWidget(self.start)
+        self.languages_label = label(role="hint")
+        self.languages_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.languages_label)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        for code, name in languages.items():
+            button = QPushButton(name)
+            button.setObjectName("language")
+            button.setCheckable(True)
+            button.setAccessibleName(name)
+            button.clicked.connect(lambda _checked=False, c=code: self.language_chosen.emit(c))
+            group.addButton(button)
+            row.addWidget(button)
+            self.language_buttons[code] = button
+        row.addStretch(1)
+        self.body.addLayout(row)
+
+    def retranslate(self, texts: Translations, ward_name: str) -> None:
+        self.title.setText(texts.text("ui.welcome.title", ward=ward_name))
+        self.subtitle.setText(texts.text("ui.welcome.subtitle"))
+        self.lead.setText(texts.text("ui.welcome.lead"))
+        self.start.setText(texts.text("ui.welcome.start"))
+        self.languages_label.setText(texts.text("ui.welcome.languages"))
+        self.language_buttons[texts.language].setChecked(True)

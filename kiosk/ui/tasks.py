@@ -1,0 +1,80 @@
+"""Run blocking device and database work off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self._fn = fn
+        self._signals = signals
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        # Every failure must reach the screen as a message, whatever raised it.
+        except Exception as error:  # noqa: BLE001
+            self._signals.failed.emit(error)
+        else:
+            self._signals.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Starts work on a thread pool and delivers its result on the GUI thread.
+
+    Each task belongs to a generation; ``cancel_all()`` starts a new one, and
+    results of older generations are dropped, so work still running when a
+    visitor leaves can never put their data back on screen.
+    """
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool(self)
+        self._generation = 0
+        self._live: set[_Signals] = set()
+
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        generation = self._generation
+        signals = _Signals()
+        self._live.add(signals)
+
+        def deliver(callback: Callable[[Any], None], value: Any) -> None:
+            self._live.discard(signals)
+            signals.deleteLater()
+            if generation == self._generation:
+                callback(value)
+
+        signals.done.connect(lambda value: deliver(on_done, value))
+        signals.failed.connect(lambda error: deliver(on_error, error))
+        self._pool.start(_Task(fn, signals))
+
+    def cancel_all(self) -> None:
+        """Forget every task in flight: their results will not be delivered."""
+        self._generation += 1
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._live)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool is idle (shutdown and tests)."""
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,411 @@
+"""The kiosk window: the screens in a stack, and the visitor's path between them.
+
+This is the only place that knows the order of the screens. It keeps the
+visit (plain-Python core objects), runs every device and database call through
+the TaskRunner, and wipes everything when the visitor leaves or goes idle.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+
+from kiosk.checkout import Checkout, Outcome
+from kiosk.context import KioskContext
+from kiosk.guidance import counter_label, guidance
+from kiosk.i18n import Translations
+from kiosk.interview import Interview
+from kiosk.person import Person
+from kiosk.services import CardReader
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.screens.busy import BusyScreen
+from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.identity import IdentityScreen
+from kiosk.ui.screens.pin import PinScreen
+from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.tasks import TaskRunner
+from kiosk.visit import Visit
+
+log = logging.getLogger(__name__)
+
+CARD_POLL_MS = 400
+MIN_PIN_TRIES = 2  # with one try left the kiosk refuses: it must never lock a card
+
+
+class KioskWindow(QMainWindow):
+    def __init__(
+        self,
+        context: KioskContext,
+        card: CardReader,
+        checkout: Checkout,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Ward kiosk")
+        self.context = context
+        self.card = card
+        self.checkout = checkout
+        self.runner = runner or TaskRunner(self)
+        self.visit: Visit | None = None
+        self.interview: Interview | None = None
+        self.texts = context.texts_for(context.languages[0])
+        self._build_screens()
+        self._build_timers()
+        self._connect()
+        self.show_welcome()
+
+    # -- construction -------------------------------------------------------
+
+    def _build_screens(self) -> None:
+        self.stack = QStackedWidget()
+        names = {code: t.name for code, t in self.context.texts.items()}
+        self.welcome = WelcomeScreen(names)
+        self.identity = IdentityScreen()
+        self.pin = PinScreen()
+        self.confirm = ConfirmScreen()
+        self.question = QuestionScreen()
+        self.result = ResultScreen()
+        self.busy = BusyScreen()
+        self.done = DoneScreen()
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+        self.setCentralWidget(self.stack)
+        self.overlay = IdleOverlay(self)
+
+    @property
+    def screens(self) -> list[QWidget]:
+        return [
+            self.welcome,
+            self.identity,
+            self.pin,
+            self.confirm,
+            self.question,
+            self.result,
+            self.busy,
+            self.done,
+        ]
+
+    def _build_timers(self) -> None:
+        kiosk = self.context.settings.kiosk
+        self.idle = IdleWatcher(kiosk.idle_timeout_seconds * 1000, self)
+        self.card_poll = QTimer(self)
+        self.card_poll.setInterval(CARD_POLL_MS)
+        self._polling = False
+        self._await_removal = False
+        self._error_shown = ""
+
+    def _connect(self) -> None:
+        self.welcome.language_chosen.connect(self.choose_language)
+        self.welcome.start_requested.connect(self.start_visit)
+        self.identity.back_requested.connect(self.end_visit)
+        self.identity.no_card_chosen.connect(self.continue_without_card)
+        self.pin.submitted.connect(self._read_card)
+        self.pin.back_requested.connect(lambda: self.show_identity(await_removal=True))
+        self.pin.no_card_chosen.connect(self.continue_without_card)
+        self.confirm.confirmed.connect(self.show_question)
+        self.confirm.back_requested.connect(self._forget_card)
+        self.question.answered.connect(self.answer)
+        self.question.back_requested.connect(self.question_back)
+        self.result.back_requested.connect(self.question_back)
+        self.result.print_requested.connect(self.print_visit)
+        self.done.finished.connect(self.end_visit)
+        self.card_poll.timeout.connect(self._poll_card)
+        self.idle.idle.connect(self._ask_for_more_time)
+        self.overlay.extended.connect(self.idle.arm)
+        self.overlay.expired.connect(self.end_visit)
+
+    # -- screens ------------------------------------------------------------
+
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _go(self, screen: QWidget, *, idle: bool = True) -> None:
+        self.stack.setCurrentWidget(screen)
+        if idle:
+            self.idle.arm()
+        else:
+            self.idle.disarm()
+
+    def show_welcome(self) -> None:
+        self.texts = self.context.texts_for(self.context.languages[0])
+        self.welcome.retranslate(self.texts, self._ward_name())
+        self._go(self.welcome, idle=False)
+
+    def choose_language(self, code: str) -> None:
+        self.texts = self.context.texts_for(code)
+        self.welcome.retranslate(self.texts, self._ward_name())
+
+    def _ward_name(self) -> str:
+        return self.context.settings.ward.name_in(self.texts.language)
+
+    def start_visit(self) -> None:
+        self.visit = Visit(language=self.texts.language)
+        self.interview = Interview(self.context.catalog.tree)
+        for screen in (self.identity, self.pin, self.confirm, self.busy):
+            screen.retranslate(self.texts)
+        self.show_identity()
+
+    def show_identity(self, *, await_removal: bool = False, error: Exception | None = None) -> None:
+        self.pin.clear()
+        self.identity.show_waiting()
+        if error is None:
+            self.identity.notice.clear_message()
+        else:
+            self.identity.notice.show_message(self._error_text(error))
+        self._await_removal = await_removal
+        self._go(self.identity)
+        self.card_poll.start()
+
+    def continue_without_card(self) -> None:
+        self.card_poll.stop()
+        if self.visit is not None:
+            self.visit.person = None
+            self.visit.used_card = False
+        self.show_question()
+
+    def _forget_card(self) -> None:
+        if self.visit is not None:
+            self.visit.person = None
+            self.visit.used_card = False
+        self.confirm.wipe()
+        self.show_identity(await_removal=True)
+
+    def show_question(self) -> None:
+        self.card_poll.stop()
+        assert self.interview is not None  # noqa: S101 (a visit is running)
+        question = self.interview.current
+        if question is None:
+            self.show_result()
+            return
+        self.question.show_question(question, self.interview.step, self.texts)
+        self._go(self.question)
+
+    def answer(self, choice: str) -> None:
+        if self.interview is None or self.visit is None:
+            return
+        self.interview.answer(choice)
+        self.visit.answers = self.interview.answers
+        self.show_question()
+
+    def question_back(self) -> None:
+        if self.interview is None or self.visit is None:
+            return
+        if self.interview.back():
+            self.visit.answers = self.interview.answers
+            self.show_question()
+        elif self.visit.used_card and self.visit.person is not None:
+            self._go(self.confirm)
+        else:
+            self.show_identity(await_removal=True)
+
+    def show_result(self) -> None:
+        assert self.visit is not None  # noqa: S101 (a visit is running)
+        ctx = self.context
+        steps = guidance(ctx.catalog, ctx.settings, self.texts, self.visit.answers)
+        self.visit.procedures = [step.procedure_id for step in steps]
+        self.result.show_steps(steps, self.texts)
+        self._go(self.result)
+
+    # -- the card -----------------------------------------------------------
+
+    def _poll_card(self) -> None:
+        if self._polling:
+            return
+        self._polling = True
+        self.runner.submit(self.card.card_present, self._card_polled, self._card_poll_failed)
+
+    def _card_polled(self, present: bool) -> None:
+        self._polling = False
+        if self.current_screen() is not self.identity:
+            return
+        if not present:
+            self._await_removal = False
+            if self.identity.notice.text() and self._error_shown == "no_reader":
+                self.identity.notice.clear_message()
+            return
+        if self._await_removal:
+            return
+        self.card_poll.stop()
+        self.identity.show_checking()
+        self.runner.submit(self.card.tries_left, self._tries_known, self._card_failed)
+
+    def _card_poll_failed(self, error: Exception) -> None:
+        self._polling = False
+        if self.current_screen() is self.identity:
+            self._show_identity_error(error)
+
+    def _tries_known(self, tries: int) -> None:
+        if tries < MIN_PIN_TRIES:
+            key = "pin_last_try" if tries == 1 else "pin_blocked"
+            self._show_identity_error(_Coded(key))
+            return
+        self.pin.retranslate(self.texts)
+        self.pin.start(tries)
+        self._go(self.pin)
+
+    def _card_failed(self, error: Exception) -> None:
+        self._show_identity_error(error)
+
+    def _show_identity_error(self, error: Exception) -> None:
+        """Say what went wrong; wait for the card to be lifted before trying again."""
+        self._error_shown = getattr(error, "code", "unexpected")
+        self.identity.show_waiting()
+        self.identity.notice.show_message(self._error_text(error))
+        self._await_removal = self._error_shown != "no_reader"
+        if self.current_screen() is not self.identity:
+            self._go(self.identity)
+        self.card_poll.start()
+
+    def _read_card(self, pin: str) -> None:
+        card = self.card
+        self.runner.submit(lambda: card.read_basic_info(pin), self._card_read, self._pin_failed)
+
+    def _card_read(self, person: Person) -> None:
+        if self.visit is None:
+            return
+        self.visit.person = person
+        self.visit.used_card = True
+        self.confirm.show_person(person, self.texts)
+        self._go(self.confirm)
+
+    def _pin_failed(self, error: Exception) -> None:
+        code = getattr(error, "code", "")
+        tries = getattr(error, "tries_left", None)
+        if code == "wrong_pin" and isinstance(tries, int) and tries >= MIN_PIN_TRIES:
+            self.pin.start(tries)
+            self.pin.notice.show_message(self._error_text(error))
+        elif code == "wrong_pin":
+            self.pin.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
+        elif code in ("pin_last_try", "pin_blocked"):
+            self.pin.refuse(self._error_text(error))
+        else:
+            self.show_identity(await_removal=code != "card_removed", error=error)
+
+    # -- printing and the end of the visit ----------------------------------
+
+    def print_visit(self) -> None:
+        if self.visit is None:
+            return
+        self.result.print.setEnabled(False)
+        self._go(self.busy, idle=False)
+        visit = self.visit
+        self.runner.submit(lambda: self.checkout.complete(visit), self._printed, self._not_printed)
+
+    def _printed(self, outcome: Outcome) -> None:
+        assert self.visit is not None  # noqa: S101 (a visit is running)
+        ticket = outcome.ticket
+        self.visit.ticket = ticket
+        problem = self._error_text(_Coded(outcome.print_error)) if outcome.print_error else ""
+        self.done.show_outcome(
+            self.texts,
+            ticket_code=ticket.code,
+            counter=counter_label(self.context.settings, self.texts, ticket.counter),
+            waiting_ahead=ticket.waiting_ahead,
+            used_card=self.visit.used_card,
+            saved_to=str(outcome.saved_to or ""),
+            problem=problem,
+            seconds=self.context.settings.kiosk.done_screen_seconds,
+        )
+        self._go(self.done, idle=False)
+
+    def _not_printed(self, error: Exception) -> None:
+        log.warning(
+            "visit could not be completed: %s", getattr(error, "code", type(error).__name__)
+        )
+        self.result.print.setEnabled(True)
+        self.result.print.setText(self.texts.text("ui.common.retry"))
+        self.result.notice.show_message(self._error_text(error))
+        self._go(self.result)
+
+    def _ask_for_more_time(self) -> None:
+        if self.visit is None:
+            return
+        self.overlay.start(self.texts, self.context.settings.kiosk.idle_warning_seconds)
+
+    def end_visit(self) -> None:
+        """The visitor has gone: forget everything and show the welcome screen."""
+        self.runner.cancel_all()
+        self.card_poll.stop()
+        self._polling = False
+        self.overlay.stop()
+        visit = self.visit
+        if visit is not None and visit.ticket is None and visit.answers:
+            record = copy.copy(visit)
+            record.person = None
+            record.answers = dict(visit.answers)
+            record.procedures = list(visit.procedures)
+            self.runner.submit(lambda: self.checkout.abandon(record), _ignore, _log_failure)
+        if visit is not None:
+            visit.wipe()
+        self.visit = None
+        self.interview = None
+        self.pin.clear()
+        self.confirm.wipe()
+        self.result.wipe()
+        self.done.wipe()
+        self.identity.notice.clear_message()
+        self.show_welcome()
+
+    def _error_text(self, error: Exception) -> str:
+        return error_text(self.texts, error)
+
+    # -- Qt events ----------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.end_visit()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and wait for workers, so no thread outlives the window."""
+        self.card_poll.stop()
+        self.idle.shutdown()
+        self.done.wipe()
+        self.overlay.stop()
+        self.runner.cancel_all()
+        self.runner.wait()
+
+    def visible_texts(self) -> list[str]:
+        """Every text any label in the window holds (for the wipe checks)."""
+        return [w.text() for w in self.findChildren(QLabel) if w.text()]
+
+
+class _Coded(Exception):
+    """An error known only by its message code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def error_text(texts: Translations, error: Exception) -> str:
+    """The visitor-facing message for an error, in the visitor's language."""
+    code = getattr(error, "code", "unexpected")
+    values: dict[str, Any] = {}
+    if code == "wrong_pin":
+        values["n"] = getattr(error, "tries_left", "?")
+    try:
+        return texts.text(f"ui.errors.{code}", **values)
+    except KeyError:
+        return texts.text("ui.errors.unexpected")
+
+
+def _ignore(_value: object) -> None:
+    return None
+
+
+def _log_failure(error: Exception) -> None:
+    log.warning("could not record an abandoned visit: %s", type(error).__name__)

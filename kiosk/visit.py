@@ -1,0 +1,41 @@
+"""One visitor's session at the kiosk, and the ticket it ends with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kiosk.person import Person
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A queue ticket as printed and shown on screen."""
+
+    code: str  # e.g. "A-012"
+    category: str  # queue category id from the catalog
+    number: int
+    counter: str  # counter id from the configuration
+    waiting_ahead: int
+    issued_at: datetime
+
+
+@dataclass
+class Visit:
+    """Everything one visitor has entered so far. Wiped when they leave."""
+
+    language: str
+    reference: str = ""  # short public id, set when the visit is stored
+    person: Person | None = None
+    used_card: bool = False
+    answers: dict[str, str] = field(default_factory=dict)
+    procedures: list[str] = field(default_factory=list)
+    ticket: Ticket | None = None
+    started_at: datetime = field(default_factory=datetime.now)
+
+    def wipe(self) -> None:
+        """Drop every personal value this object holds."""
+        self.person = None
+        self.answers.clear()
+        self.procedures.clear()
+        self.ticket = None

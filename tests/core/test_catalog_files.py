@@ -1,0 +1,81 @@
+"""The catalog loader refuses files that do not fit together, naming the culprit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog import Catalog, CatalogError
+from kiosk.resources import resource
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "catalog"
+    shutil.copytree(resource("catalog"), folder)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_catalog_loads():
+    catalog = Catalog.load()
+    assert {p.id for p in catalog.procedures} >= {
+        "tennyu", "tenshutsu", "tenkyo", "juminhyo", "inkan_register", "inkan_cert",
+        "nhi_enroll", "nhi_withdraw", "child_allowance", "shussei",
+    }  # fmt: skip
+
+
+def test_adding_a_procedure_is_adding_a_file(catalog_copy: Path):
+    (catalog_copy / "procedures" / "pet_registration.toml").write_text(
+        'order = 95\ncategory = "consultation"\ncounter = "information"\n'
+        'when = [{ purpose = "other" }]\n',
+        encoding="utf-8",
+    )
+    catalog = Catalog.load(catalog_copy)
+    assert [p.id for p in catalog.procedures_for({"purpose": "other"})] == [
+        "consultation",
+        "pet_registration",
+    ]
+
+
+def test_a_rule_on_an_unknown_choice_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "procedures" / "tennyu.toml", '"abroad"]', '"mars"]')
+    with pytest.raises(CatalogError, match=r"tennyu\.toml.*move_in_from has no choice \['mars'\]"):
+        Catalog.load(catalog_copy)
+
+
+def test_a_rule_on_an_unknown_question_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "procedures" / "juminhyo.toml", "certificate_kind", "kind_of_paper")
+    with pytest.raises(CatalogError, match="unknown question 'kind_of_paper'"):
+        Catalog.load(catalog_copy)
+
+
+def test_a_missing_next_question_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "questions.toml", 'next = "household_size"', 'next = "houshold"')
+    with pytest.raises(CatalogError, match="question move_in_from: next question 'houshold'"):
+        Catalog.load(catalog_copy)
+
+
+def test_a_loop_in_the_questions_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "questions.toml", 'next = "insurance"', 'next = "household_size"')
+    with pytest.raises(CatalogError, match="loop"):
+        Catalog.load(catalog_copy)
+
+
+def test_an_unknown_category_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "procedures" / "shussei.toml", 'category = "resident"', 'category = "x"')
+    with pytest.raises(CatalogError, match="shussei.toml: unknown category 'x'"):
+        Catalog.load(catalog_copy)
+
+
+def test_invalid_toml_names_the_file(catalog_copy: Path):
+    (catalog_copy / "categories.toml").write_text("[categories\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="categories.toml: not valid TOML"):
+        Catalog.load(catalog_copy)

@@ -1,0 +1,163 @@
+"""The question tree and the rules that turn answers into procedures."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.catalog import Catalog
+from kiosk.interview import Interview
+
+CATALOG = Catalog.load()
+MAX_STEPS = 20  # far more than the deepest path; a longer walk means a loop
+
+
+def walk(choices: list[str]) -> Interview:
+    interview = Interview(CATALOG.tree)
+    for choice in choices:
+        interview.answer(choice)
+    return interview
+
+
+def all_paths() -> list[dict[str, str]]:
+    """Every complete set of answers the tree allows, by exhaustive search."""
+    finished: list[dict[str, str]] = []
+    pending: list[list[str]] = [[]]
+    while pending:
+        path = pending.pop()
+        interview = walk(path)
+        if interview.finished:
+            finished.append(interview.answers)
+            continue
+        assert interview.current is not None
+        pending.extend([*path, choice] for choice in interview.current.choices)
+    return finished
+
+
+PATHS = all_paths()
+
+
+def test_moving_in_from_another_city_with_children_on_national_insurance():
+    answers = walk(["move_in", "other_municipality", "3", "yes", "national", "all"]).answers
+    assert [p.id for p in CATALOG.procedures_for(answers)] == [
+        "tennyu",
+        "card_address_update",
+        "nhi_enroll",
+        "child_allowance",
+    ]
+
+
+def test_moving_in_with_employer_insurance_and_no_children_or_cards():
+    answers = walk(["move_in", "other_municipality", "1", "no", "employer", "none"]).answers
+    assert [p.id for p in CATALOG.procedures_for(answers)] == ["tennyu"]
+
+
+def test_moving_from_another_ward_of_the_city_is_a_change_of_address():
+    interview = walk(["move_in", "other_ward", "2"])
+    # Same city: no new insurance or allowance claim, so those questions are skipped.
+    assert interview.current is not None
+    assert interview.current.id == "cards"
+    interview.answer("some")
+    assert [p.id for p in CATALOG.procedures_for(interview.answers)] == [
+        "tenkyo",
+        "card_address_update",
+    ]
+
+
+def test_moving_out_on_national_insurance_leaves_it():
+    answers = walk(["move_out", "abroad", "national"]).answers
+    assert [p.id for p in CATALOG.procedures_for(answers)] == ["tenshutsu", "nhi_withdraw"]
+
+
+@pytest.mark.parametrize(
+    ("choices", "expected"),
+    [
+        (["certificate", "juminhyo"], ["juminhyo"]),
+        (["certificate", "inkan_register"], ["inkan_register"]),
+        (["certificate", "inkan_cert"], ["inkan_cert"]),
+        (["birth", "national", "not_receiving"], ["shussei", "nhi_enroll", "child_allowance"]),
+        (["birth", "employer", "receiving"], ["shussei", "child_allowance_change"]),
+        (["health_insurance", "join"], ["nhi_enroll"]),
+        (["health_insurance", "leave"], ["nhi_withdraw"]),
+        (["child_allowance", "not_receiving"], ["child_allowance"]),
+        (["other"], ["consultation"]),
+    ],
+)
+def test_other_purposes(choices, expected):
+    assert [p.id for p in CATALOG.procedures_for(walk(choices).answers)] == expected
+
+
+def test_items_to_bring_depend_on_the_answers():
+    tennyu = CATALOG.procedure("tennyu")
+    from_city = walk(["move_in", "other_municipality", "1", "no", "employer", "none"]).answers
+    from_abroad = walk(["move_in", "abroad", "1", "no", "none", "all"]).answers
+    assert "moving_out_certificate" in tennyu.items_to_bring(from_city)
+    assert "passports" not in tennyu.items_to_bring(from_city)
+    assert "passports" in tennyu.items_to_bring(from_abroad)
+    assert "mynumber_cards" in tennyu.items_to_bring(from_abroad)
+
+
+def test_back_returns_to_the_question_actually_shown():
+    interview = walk(["move_in", "other_ward", "2"])
+    assert interview.back()
+    assert interview.current is not None
+    assert interview.current.id == "household_size"
+    assert interview.answers == {"purpose": "move_in", "move_in_from": "other_ward"}
+    assert interview.back()
+    assert interview.back()
+    assert not interview.back()
+    assert interview.current is not None
+    assert interview.current.id == CATALOG.tree.start
+
+
+def test_an_answer_that_is_not_a_choice_is_refused():
+    interview = Interview(CATALOG.tree)
+    with pytest.raises(ValueError, match="not a choice"):
+        interview.answer("nonsense")
+
+
+def test_every_complete_path_needs_at_least_one_procedure():
+    assert len(PATHS) > 50
+    for answers in PATHS:
+        assert CATALOG.procedures_for(answers), answers
+
+
+def test_every_procedure_is_reachable():
+    reached = {p.id for answers in PATHS for p in CATALOG.procedures_for(answers)}
+    assert reached == {p.id for p in CATALOG.procedures}
+
+
+def test_every_ticket_category_and_counter_is_known():
+    for answers in PATHS:
+        procedures = CATALOG.procedures_for(answers)
+        assert CATALOG.ticket_category(procedures).id in CATALOG.categories
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=20), min_size=MAX_STEPS, max_size=MAX_STEPS))
+def test_any_walk_ends_in_a_result(picks):
+    interview = Interview(CATALOG.tree)
+    for pick in picks:
+        question = interview.current
+        if question is None:
+            break
+        interview.answer(question.choices[pick % len(question.choices)])
+    assert interview.finished, "the interview did not end within MAX_STEPS answers"
+    procedures = CATALOG.procedures_for(interview.answers)
+    assert procedures
+    assert all(CATALOG.procedure(p.id) is p for p in procedures)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["answer", "back"]), max_size=40), st.randoms())
+def test_back_and_forth_keeps_answers_consistent(moves, rnd):
+    interview = Interview(CATALOG.tree)
+    for move in moves:
+        if move == "back":
+            interview.back()
+        elif interview.current is not None:
+            interview.answer(rnd.choice(interview.current.choices))
+    replay = walk(list(interview.answers.values()))
+    assert replay.answers == interview.answers
+    assert (replay.current and replay.current.id) == (interview.current and interview.current.id)

@@ -1,0 +1,119 @@
+"""pytest plugin: a kiosk window on real devices (virtual card via pcscd, SQLite, PDFs).
+
+Fixtures: ``kiosk_settings`` (settings pointing at a temporary folder),
+``kiosk_context``, ``kiosk_window`` (a shown KioskWindow on the virtual reader, its
+forms and tickets written to ``kiosk_settings.output_dir()``), and ``visitor`` (a
+helper that clicks through the screens like a visitor would).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.card.service import CardService
+from kiosk.checkout import Checkout
+from kiosk.config import Settings
+from kiosk.context import KioskContext
+from kiosk.printing import FolderPrinter
+from kiosk.storage import Store
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def kiosk_settings(tmp_path: Path) -> Settings:
+    return Settings.model_validate(
+        {
+            "ward": {"name": "大阪市北区役所", "names": {"en": "Kita Ward Office"}},
+            "kiosk": {"fullscreen": False},
+            "database": {
+                "url": f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}",
+                "key_file": str(tmp_path / "keys" / "data.key"),
+            },
+            "printing": {"output_dir": str(tmp_path / "printed")},
+        }
+    )
+
+
+@pytest.fixture
+def kiosk_context(kiosk_settings: Settings) -> KioskContext:
+    return KioskContext.load(settings=kiosk_settings)
+
+
+def make_checkout(context: KioskContext, **printers: Any) -> Checkout:
+    settings = context.settings
+    folder = FolderPrinter(settings.output_dir())
+    return Checkout(
+        context,
+        lambda: Store.open(settings.database_url(), settings.key_file()),
+        printers.get("forms", folder),
+        printers.get("tickets", folder),
+    )
+
+
+@pytest.fixture
+def kiosk_window(
+    qtbot: Any, qapp: Any, kiosk_context: KioskContext, card_service: CardService
+) -> Iterator[Any]:
+    from kiosk.ui.app import apply_theme
+    from kiosk.ui.window import KioskWindow
+
+    apply_theme(qapp)
+    checkout = make_checkout(kiosk_context)
+    window = KioskWindow(kiosk_context, card_service, checkout)
+    qtbot.addWidget(window)
+    window.resize(1280, 1024)
+    window.show()
+    yield window
+    window.shutdown()
+    checkout.close()
+    assert window.runner.wait(5_000), "a worker thread outlived the test"
+
+
+class Visitor:
+    """Clicks through the kiosk like a visitor, waiting for each screen."""
+
+    def __init__(self, qtbot: Any, window: Any) -> None:
+        self.qtbot = qtbot
+        self.window = window
+
+    def click(self, button: Any) -> None:
+        from PySide6.QtCore import Qt
+
+        assert button.isVisible() and button.isEnabled(), button.accessibleName()
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def wait_for(self, screen: Any, timeout: int = WAIT_MS) -> None:
+        self.qtbot.waitUntil(lambda: self.window.current_screen() is screen, timeout=timeout)
+
+    def start(self, language: str = "ja") -> None:
+        self.click(self.window.welcome.language_buttons[language])
+        self.click(self.window.welcome.start)
+        self.wait_for(self.window.identity)
+
+    def enter_pin(self, pin: str) -> None:
+        self.wait_for(self.window.pin)
+        for digit in pin:
+            self.click(self.window.pin.keys[digit])
+        self.click(self.window.pin.ok_key)
+
+    def answer(self, *choices: str) -> None:
+        for choice in choices:
+            self.wait_for(self.window.question)
+            self.click(self.window.question.choice_buttons[choice])
+
+
+@pytest.fixture
+def visitor(qtbot: Any, kiosk_window: Any) -> Visitor:
+    return Visitor(qtbot, kiosk_window)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout

@@ -1,0 +1,185 @@
+"""pytest plugin: a private pcscd with a vpcd reader, and virtual My Number cards in it.
+
+Load it from ``tests/conftest.py`` with ``pytest_plugins = ["tests.pcsc_fixture"]``
+(``tests/card/conftest.py`` also loads it, which is a no-op if already loaded).
+
+At configure time it points ``PCSCLITE_CSOCK_NAME`` at a socket in a fresh
+temporary folder, before anything in the test process (or its subprocesses,
+e.g. ``scriptor``) talks to PC/SC: the system pcscd is never used. The
+session fixture ``pcsc_reader`` starts pcscd on that socket with vpcd on a
+free port pair and an in-process emulator thread; each test puts cards in.
+
+Fixtures: ``pcsc_reader`` (session), ``insert_card`` (factory),
+``virtual_card`` (the demo card, or ``indirect`` parametrize with a persona
+file name), ``card_service`` (a CardService on the virtual reader).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.card import pcsc
+from kiosk.card.errors import CardError
+from kiosk.card.service import CardService
+from kiosk.card.virtual.card import VirtualMyNumberCard
+from kiosk.card.virtual.pcscd import (
+    VPCD_DRIVER,
+    PcscdProcess,
+    free_port_pair,
+    start_pcscd,
+    vpcd_config,
+)
+from kiosk.card.virtual.persona import Persona, load_persona
+from kiosk.card.virtual.vpcd import VpcdEmulator
+from kiosk.resources import resource
+
+SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
+READER = "Virtual PCD 00 00"  # vpcd slot 0; slot 1 ("... 00 01") listens on port + 1
+WAIT_S = 10.0
+_workdir_key = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point libpcsclite at the private pcscd socket, early (it caches the name)."""
+    workdir = Path(tempfile.mkdtemp(prefix="kiosk-pcsc-"))
+    config.stash[_workdir_key] = workdir
+    os.environ[SOCKET_ENV] = str(workdir / "pcscd.comm")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    workdir = config.stash.get(_workdir_key, None)
+    if workdir is not None:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+PersonaSpec = Persona | Path | str
+
+
+def _persona(spec: PersonaSpec) -> Persona:
+    if isinstance(spec, Persona):
+        return spec
+    path = Path(spec)
+    return load_persona(path if path.exists() else resource("personas", str(spec)))
+
+
+@dataclass
+class VirtualReader:
+    """The private pcscd's vpcd reader and the emulator feeding it."""
+
+    name: str
+    port: int
+    socket_path: Path
+    log_path: Path
+    emulator: VpcdEmulator
+
+    @property
+    def card(self) -> VirtualMyNumberCard | None:
+        return self.emulator.card
+
+    def insert(
+        self,
+        persona: PersonaSpec | VirtualMyNumberCard = "demo.toml",
+        *,
+        vanish_after: int | None = None,
+    ) -> VirtualMyNumberCard:
+        """Put a card in: a new one for ``persona`` (Persona, path, or file name in
+        resources/personas), or a card object again (its retry counter kept)."""
+        card = persona
+        if not isinstance(card, VirtualMyNumberCard):
+            card = VirtualMyNumberCard(_persona(card), vanish_after=vanish_after)
+        self.emulator.insert(card)
+        self.wait_for_card(present=True)
+        return card
+
+    def remove(self) -> None:
+        """Take the card out and wait until pcscd has noticed."""
+        self.emulator.remove()
+        self.wait_for_card(present=False)
+
+    def wait_for_card(self, present: bool, timeout: float = WAIT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._card_present() == present:
+                return
+            time.sleep(0.05)
+        state = "show" if present else "lose"
+        raise TimeoutError(f"{self.name} did not {state} the card in {timeout} s\n{self.log_tail()}")
+
+    def wait_for_reader(self, process: PcscdProcess, timeout: float = WAIT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.process.poll() is None:
+            if self.name in _readers():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"private pcscd did not show {self.name}\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "pcscd log:\n" + "\n".join(text.splitlines()[-lines:])
+
+    def _card_present(self) -> bool:
+        try:
+            return pcsc.card_present(self.name)
+        except CardError:
+            return False
+
+
+def _readers() -> list[str]:
+    try:
+        return pcsc.list_readers()
+    except CardError:
+        return []
+
+
+@pytest.fixture(scope="session")
+def pcsc_reader(pytestconfig: pytest.Config) -> Iterator[VirtualReader]:
+    """A private pcscd with the vpcd reader, empty; skips only if pcscd is not installed."""
+    if shutil.which("pcscd") is None and shutil.which("pcscd", path="/usr/sbin:/sbin") is None:
+        pytest.skip("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
+    if not VPCD_DRIVER.exists():
+        pytest.fail(f"{VPCD_DRIVER} missing: apt-get install vsmartcard-vpcd")
+    workdir = pytestconfig.stash[_workdir_key]
+    port = free_port_pair()
+    config_dir = workdir / "reader.conf.d"
+    config_dir.mkdir(exist_ok=True)
+    (config_dir / "vpcd").write_text(vpcd_config(port), encoding="ascii")
+    socket_path = Path(os.environ[SOCKET_ENV])
+    process = start_pcscd(socket_path, config_dir, log_file=workdir / "pcscd.log")
+    emulator = VpcdEmulator(port=port)
+    reader = VirtualReader(READER, port, socket_path, workdir / "pcscd.log", emulator)
+    emulator.start()
+    try:
+        reader.wait_for_reader(process)
+        yield reader
+    finally:
+        emulator.stop()
+        process.stop()
+
+
+@pytest.fixture
+def insert_card(pcsc_reader: VirtualReader) -> Iterator[Callable[..., VirtualMyNumberCard]]:
+    """``insert_card(persona="demo.toml", vanish_after=None)``; the card is removed afterwards."""
+    yield pcsc_reader.insert
+    pcsc_reader.remove()
+
+
+@pytest.fixture
+def virtual_card(
+    request: pytest.FixtureRequest, insert_card: Callable[..., VirtualMyNumberCard]
+) -> VirtualMyNumberCard:
+    """The demo card in the reader; ``indirect`` parametrize with a persona file name."""
+    return insert_card(getattr(request, "param", "demo.toml"))
+
+
+@pytest.fixture
+def card_service(pcsc_reader: VirtualReader) -> CardService:
+    """A CardService on the virtual reader, through pcscd and pyscard."""
+    return CardService(pcsc_reader.name)
