@@ -95,23 +95,32 @@ class VirtualReader:
         card = persona
         if not isinstance(card, VirtualMyNumberCard):
             card = VirtualMyNumberCard(_persona(card), vanish_after=vanish_after)
+        events = self._events()[1]
         self.emulator.insert(card)
-        self.wait_for_card(present=True)
+        self.wait_for_card(present=True, after=events)
         return card
 
     def remove(self) -> None:
         """Take the card out and wait until pcscd has noticed."""
+        present, events = self._events()
         self.emulator.remove()
-        self.wait_for_card(present=False)
+        self.wait_for_card(present=False, after=events if present else None)
 
-    def wait_for_card(self, present: bool, timeout: float = WAIT_S) -> None:
+    def wait_for_card(
+        self, present: bool, after: int | None = None, timeout: float = WAIT_S
+    ) -> None:
+        """Wait until pcscd shows the card ``present`` or not, by a new card event if ``after``
+        (the reader's event count before) is given: a stale state cannot fool it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._card_present() == present:
+            now, events = self._events()
+            if now == present and (after is None or events != after):
                 return
             time.sleep(0.05)
         state = "show" if present else "lose"
-        raise TimeoutError(f"{self.name} did not {state} the card in {timeout} s\n{self.log_tail()}")
+        raise TimeoutError(
+            f"{self.name} did not {state} the card in {timeout} s\n{self.log_tail()}"
+        )
 
     def wait_for_reader(self, process: PcscdProcess, timeout: float = WAIT_S) -> None:
         deadline = time.monotonic() + timeout
@@ -125,11 +134,11 @@ class VirtualReader:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "pcscd log:\n" + "\n".join(text.splitlines()[-lines:])
 
-    def _card_present(self) -> bool:
+    def _events(self) -> tuple[bool, int]:
         try:
-            return pcsc.card_present(self.name)
+            return pcsc.card_events(self.name)
         except CardError:
-            return False
+            return False, -1
 
 
 def _readers() -> list[str]:

@@ -123,6 +123,13 @@ def card_present(reader: str) -> bool:
     return card_atr(reader) is not None
 
 
+def card_events(reader: str) -> tuple[bool, int]:
+    """Card present, and the reader's card event count (high word of the PC/SC event state)."""
+    with _context() as context:
+        state, _ = _state(context, reader)
+    return _has_card(state), state >> 16
+
+
 class PcscConnection(Connection):
     """A shared connection to the card in one reader, inside a PC/SC transaction.
 

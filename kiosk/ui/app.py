@@ -57,6 +57,9 @@ def run_kiosk(
         window.resize(*WINDOWED_SIZE)
         window.show()
     else:
+        # Kiosk PCs often run without a window manager, which alone would honour
+        # showFullScreen(): size the window to the screen ourselves as well.
+        window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
 
     def shown() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -30,6 +31,7 @@ from tests.pcsc_fixture import VirtualReader
 pytestmark = pytest.mark.pcsc
 
 VERIFY_WITH_DATA = "00 20 00 80 04 ****"
+Inserter = Callable[..., VirtualMyNumberCard]
 RARE_ADDRESS = (
     "東京都葛\U000e0100飾区東金町一丁目２２番１号　金町ステーションフロントタワー東棟第２別館"
     "１２３４号室　\U00020bb7野髙橋ビルディング管理事務所気付　長期滞在者用住居区画ＡＢ－"
@@ -46,7 +48,11 @@ RARE_ADDRESS = (
             "1234",
             Person("大阪 花子", "大阪府大阪市北区中之島1丁目3番20号", date(1985, 4, 12), "female"),
         ),
-        ("rare_kanji.toml", "0000", Person("髙橋 \U00020bb7乃", RARE_ADDRESS, date(1950, 1, 31), "male")),
+        (
+            "rare_kanji.toml",
+            "0000",
+            Person("髙橋 \U00020bb7乃", RARE_ADDRESS, date(1950, 1, 31), "male"),
+        ),
     ],
     indirect=["virtual_card"],
 )
@@ -115,7 +121,7 @@ def test_verified_state_ends_with_the_service_call(
     assert caught.value.sw == 0x6982
 
 
-def test_one_try_left_sends_no_verify(insert_card, card_service: CardService) -> None:  # type: ignore[no-untyped-def]
+def test_one_try_left_sends_no_verify(insert_card: Inserter, card_service: CardService) -> None:
     card = insert_card("last_try.toml")
     with pytest.raises(PinLastTryError):
         card_service.read_basic_info("4321")
@@ -138,7 +144,7 @@ def test_two_misses_then_the_kiosk_stops(
     assert virtual_card.tries_left == 1
 
 
-def test_blocked_pin(insert_card, card_service: CardService) -> None:  # type: ignore[no-untyped-def]
+def test_blocked_pin(insert_card: Inserter, card_service: CardService) -> None:
     card = insert_card("blocked.toml")
     assert card_service.tries_left() == 0
     with pytest.raises(PinBlockedError):
@@ -146,7 +152,7 @@ def test_blocked_pin(insert_card, card_service: CardService) -> None:  # type: i
     assert VERIFY_WITH_DATA not in card.log
 
 
-def test_not_a_mynumber_card(insert_card, card_service: CardService) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_mynumber_card(insert_card: Inserter, card_service: CardService) -> None:
     insert_card("not_mynumber.toml")
     assert card_service.card_present()
     with pytest.raises(NotMyNumberCardError):
@@ -165,9 +171,11 @@ def _second_read_binary(persona_file: str, pin: str) -> int:
 
 
 def test_card_lifted_mid_read(
-    insert_card, pcsc_reader: VirtualReader, card_service: CardService  # type: ignore[no-untyped-def]
+    insert_card: Inserter, pcsc_reader: VirtualReader, card_service: CardService
 ) -> None:
-    card = insert_card("rare_kanji.toml", vanish_after=_second_read_binary("rare_kanji.toml", "0000"))
+    card = insert_card(
+        "rare_kanji.toml", vanish_after=_second_read_binary("rare_kanji.toml", "0000")
+    )
     with pytest.raises(CardRemovedError):
         card_service.read_basic_info("0000")
     assert card.log[-1].startswith("00 B0 00 00")  # the first chunk was read

@@ -71,5 +71,5 @@ def test_bad_fields_are_refused_without_echoing_values(key: str, value: object) 
 def test_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("name = ", encoding="utf-8")
-    with pytest.raises(PersonaError, match="bad.toml"):
+    with pytest.raises(PersonaError, match=r"bad\.toml"):
         load_persona(bad)

@@ -66,7 +66,9 @@ def test_verify_needs_the_pin_ef() -> None:
 def test_three_misses_block_the_pin() -> None:
     card = persona_card()
     wrong = "002000800439393939"
-    answers = run(card, SELECT_AP, SELECT_PIN, wrong, wrong, wrong, wrong, VERIFY_1234, VERIFY_EMPTY)
+    answers = run(
+        card, SELECT_AP, SELECT_PIN, wrong, wrong, wrong, wrong, VERIFY_1234, VERIFY_EMPTY
+    )
     assert answers == ["9000", "9000", "63C2", "63C1", "63C0", "6983", "6983", "6983"]
 
 
@@ -76,7 +78,8 @@ def test_read_binary_needs_the_pin_and_honours_le_and_offsets() -> None:
     assert answers == ["9000", "9000", "6982"]
     run(card, SELECT_PIN, VERIFY_1234, SELECT_BASIC)
     whole = card.process(bytes.fromhex("00B0000000"))
-    assert whole[:2] == b"\xff\x20" and whole[-2:] == b"\x90\x00"
+    assert whole[:2] == b"\xff\x20"
+    assert whole[-2:] == b"\x90\x00"
     assert card.process(bytes.fromhex("00B0000004")) == whole[:4] + b"\x90\x00"
     assert card.process(bytes.fromhex("00B0000203")) == whole[2:5] + b"\x90\x00"
     assert run(card, "00B0010000") == ["6B00"]

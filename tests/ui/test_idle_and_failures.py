@@ -179,13 +179,14 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
         visitor.click(window.result.print)
         visitor.wait_for(window.done)
         assert window.done.notice.text() == ""
+        assert window.visit is not None
+        pattern = f"*{window.visit.reference}*.pdf"
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not list(cups_pdf_queue.output_dir.glob("*.pdf")):
+        while time.monotonic() < deadline and not list(cups_pdf_queue.output_dir.glob(pattern)):
             time.sleep(0.2)
-        [pdf] = list(cups_pdf_queue.output_dir.glob("*.pdf"))
+        [pdf] = list(cups_pdf_queue.output_dir.glob(pattern))
         # cups-pdf re-renders through PostScript, which garbles extracted Japanese:
         # the visit reference (Latin) shows that this visit's form came through.
-        assert window.visit is not None
         assert window.visit.reference in pdf_text(pdf)
     finally:
         window.shutdown()

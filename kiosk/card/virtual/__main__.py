@@ -1,4 +1,4 @@
-"""``python -m kiosk.card.virtual``: the virtual card in the foreground (same as ``card emulate``)."""
+"""``python -m kiosk.card.virtual``: the virtual card in the foreground (``card emulate``)."""
 
 from kiosk.card.cli import emulate
 

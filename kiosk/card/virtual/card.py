@@ -173,9 +173,11 @@ class VirtualMyNumberCard:
 
     def _select(self, command: Command) -> Answer:
         if command.p1 == P1_SELECT_DF_NAME:
+            if command.data != AID_KENHOJO or self.persona.card != "mynumber":
+                return b"", SW_FILE_NOT_FOUND  # like real cards: the current AP stays selected
             self._clear()
-            self._selected_ap = command.data == AID_KENHOJO and self.persona.card == "mynumber"
-            return b"", SW_OK if self._selected_ap else SW_FILE_NOT_FOUND
+            self._selected_ap = True
+            return b"", SW_OK
         if command.p1 != P1_SELECT_EF:
             return b"", SW_WRONG_P1P2
         fid = int.from_bytes(command.data, "big") if len(command.data) == 2 else None

@@ -91,8 +91,8 @@ def _start_pcscd(port: int) -> tuple[tempfile.TemporaryDirectory[str], PcscdProc
 
 
 def _start_emulator(persona_path: Path, port: int) -> subprocess.Popen[bytes]:
-    root = str(Path(kiosk.__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.getenv("PYTHONPATH")])))
+    paths = [str(Path(kiosk.__file__).resolve().parent.parent), os.getenv("PYTHONPATH")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
     command = [sys.executable, "-m", "kiosk.card.virtual", "--persona", str(persona_path)]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL

@@ -31,7 +31,16 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
         if not chunk:
             raise ConnectionError("vpcd closed the link")
         data += chunk
+        _ack_now(sock)
     return data
+
+
+def _ack_now(sock: socket.socket) -> None:
+    """ACK at once: vpcd writes length and payload separately, and Nagle's algorithm on
+    its side would otherwise wait for our delayed ACK (about 40 ms per message)."""
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
 
 
 def _frame(payload: bytes) -> bytes:
@@ -99,6 +108,7 @@ class VpcdEmulator:
         except OSError:
             self._stop.wait(RETRY_S)
             return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         log.debug("vpcd: card inserted on %s:%d", self.host, self.port)
         with sock:
             try:

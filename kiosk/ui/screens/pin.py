@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.i18n import Translations
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
@@ -21,17 +21,23 @@ class PinScreen(ScreenFrame):
         super().__init__("pin")
         self._digits: list[str] = []
         self.hint = label(role="hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tries = label(role="triesLeft")
-        self.tries.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dots = label(role="pinDots", wrap=False)
-        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = label(role="status")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for widget in (self.hint, self.tries, self.dots):
-            self.body.addWidget(widget)
-        self.body.addLayout(self._keypad())
-        self.body.addWidget(self.status)
+        # Landscape: what the visitor reads on the left, the keypad on the right,
+        # so the whole screen fits a 1280x1024 display with the buttons in reach.
+        self.layout().removeWidget(self.notice)
+        left = QVBoxLayout()
+        left.setSpacing(24)
+        left.addStretch(1)
+        for widget in (self.hint, self.tries, self.dots, self.status, self.notice):
+            left.addWidget(widget)
+        left.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(48)
+        row.addLayout(left, 1)
+        row.addLayout(self._keypad())
+        self.body.addLayout(row, 1)
         self.back = WrapButton(role="secondary")
         self.no_card = WrapButton(role="primary")
         self.back.clicked.connect(self.back_requested)
@@ -40,9 +46,9 @@ class PinScreen(ScreenFrame):
         self.footer.addWidget(self.no_card, 2)
         self._refresh()
 
-    def _keypad(self) -> QHBoxLayout:
+    def _keypad(self) -> QGridLayout:
         grid = QGridLayout()
-        grid.setSpacing(16)
+        grid.setSpacing(14)
         self.keys: dict[str, QPushButton] = {}
         for index, digit in enumerate("123456789"):
             self._add_key(grid, digit, "keyHome" if digit == "5" else "key", index // 3, index % 3)
@@ -51,11 +57,7 @@ class PinScreen(ScreenFrame):
         self.ok_key = self._add_key(grid, "", "keyOk", 3, 2)
         self.delete_key.clicked.connect(self._delete)
         self.ok_key.clicked.connect(self._submit)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addLayout(grid)
-        row.addStretch(1)
-        return row
+        return grid
 
     def _add_key(self, grid: QGridLayout, text: str, role: str, row: int, col: int) -> QPushButton:
         key = QPushButton(text)
@@ -83,7 +85,7 @@ class PinScreen(ScreenFrame):
         self.status.clear()
         self.tries.setText(
             self._texts.text("ui.pin.tries_left", n=tries_left)
-            + "  —  "
+            + "\n"
             + self._texts.text("ui.pin.tries_left_hint")
         )
         self.set_keypad_enabled(True)

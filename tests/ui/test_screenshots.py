@@ -1,0 +1,82 @@
+"""The real kiosk window on an X server (Xvfb): a screenshot of every screen.
+
+The PNGs go to artifacts/screens/ for people to look at; the test checks that every
+screen was reached and drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.xvfb, pytest.mark.pcsc]
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "artifacts" / "screens"
+SIZE = "1280x1024x24"
+
+
+@pytest.fixture
+def xvfb_display() -> Iterator[str]:
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is missing: apt-get install xvfb")
+    read_fd, write_fd = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", SIZE, "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    try:
+        assert number, "Xvfb did not report its display"
+        yield f":{number}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.ui.screens_tour", str(OUT), str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    shots = result.stdout.split()
+    expected = {
+        "welcome-ja", "pin-ja-two-digits", "pin-ja-wrong", "confirm-ja", "question-ja-purpose",
+        "result-ja", "printing-ja", "done-ja", "welcome-en", "identity-en-waiting",
+        "question-en-purpose", "result-en", "idle-en", "done-en",
+    }  # fmt: skip
+    names = {name.split("-", 1)[1].removesuffix(".png") for name in shots}
+    assert expected <= names
+    for name in shots:
+        _assert_drawn(OUT / name)
+    assert time.monotonic() - started < 180
+
+
+def _assert_drawn(path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1280, 1024), path.name
+    colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 1024, 29)}
+    assert len(colours) > 3, f"{path.name} looks blank"
