@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.card.service import CardService
 from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
 from kiosk.printing import printer_from_settings
-from kiosk.storage import Store
+
+if TYPE_CHECKING:
+    from kiosk.storage import Store
 
 
 @dataclass
@@ -28,6 +31,8 @@ def assemble(context: KioskContext) -> Devices:
     tickets = printer_from_settings(printing.ticket_printer, settings.output_dir(), server=server)
 
     def open_store() -> Store:
+        from kiosk.storage import Store
+
         return Store.open(settings.database_url(), settings.key_file())
 
     card = CardService(reader=settings.card.reader or None)

@@ -13,15 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog import CatalogError, Procedure
 from kiosk.context import KioskContext
-from kiosk.forms.moving_in import MovingInData, render_moving_in
-from kiosk.forms.ticket import render_ticket
 from kiosk.guidance import counter_label
 from kiosk.printing import FolderPrinter, Printer, PrinterError, PrintJob
-from kiosk.storage import Store
 from kiosk.visit import Ticket, Visit
+
+if TYPE_CHECKING:
+    from kiosk.storage import Store
+
+# The database and PDF libraries are imported by the first call that needs them,
+# on a worker thread (see Checkout.warm_up), so the welcome screen is not kept
+# waiting for them at start-up.
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,8 @@ class _FormInput:
 
 
 def _moving_in(form: _FormInput) -> bytes:
+    from kiosk.forms.moving_in import MovingInData, render_moving_in
+
     data = MovingInData(
         ward_name=form.ward,
         filed_on=form.today,
@@ -91,6 +98,17 @@ class Checkout:
             if self._store is None:
                 self._store = self._open_store()
             return self._store
+
+    def warm_up(self) -> int:
+        """Open the database, delete expired card data and load the form font.
+
+        Run once at start on a worker thread; returns the number of purged visits.
+        """
+        from kiosk.forms import fonts
+
+        purged = self.purge_expired()
+        fonts.font()
+        return purged
 
     def purge_expired(self) -> int:
         """Delete card data older than the retention period; returns how many visits."""
@@ -148,6 +166,8 @@ class Checkout:
         ]
 
     def _print_ticket(self, visit: Visit, ticket: Ticket) -> PrintJob:
+        from kiosk.forms.ticket import render_ticket
+
         settings = self.context.settings
         texts = self.context.texts_for(visit.language)
         pdf = render_ticket(

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from kiosk.resources import resource
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEMO_PERSONA = "demo.toml"
+log = logging.getLogger(__name__)
 
 
 def config_option(fn: F) -> F:
@@ -47,6 +49,7 @@ def main() -> None:
         level=os.environ.get("WARD_KIOSK_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @main.command()
@@ -73,10 +76,12 @@ def run(
         context = KioskContext.load(settings=settings_from(config_file))
     except ConfigError as e:
         raise click.ClickException(str(e)) from None
-    reader = _start_demo_card(persona or resource("personas", DEMO_PERSONA)) if demo else None
+    persona = persona or resource("personas", DEMO_PERSONA)
+    demo_card = DemoCard(persona) if demo else None
     try:
-        if demo:
-            _demo_banner(context.settings, persona or resource("personas", DEMO_PERSONA))
+        if demo_card is not None:
+            _demo_banner(context.settings, persona)
+            demo_card.start()
         from kiosk.ui.app import run_kiosk
 
         def shown(seconds: float) -> None:
@@ -86,19 +91,39 @@ def run(
             context, windowed=windowed, on_shown=shown, quit_when_shown=quit_when_shown
         )
     finally:
-        if reader is not None:
-            reader.stop()
+        if demo_card is not None:
+            demo_card.stop()
     sys.exit(code)
 
 
-def _start_demo_card(persona: Path) -> Any:
-    from kiosk.card.errors import CardError
-    from kiosk.card.virtual.launcher import ensure_virtual_reader
+class DemoCard:
+    """The demo's virtual card, started beside the window so neither waits for the other.
 
-    try:
-        return ensure_virtual_reader(persona)
-    except (CardError, OSError) as e:
-        raise click.ClickException(f"the demo card could not be started: {e}") from None
+    Until it is ready the card screen says the reader is not available, and it
+    notices the reader as soon as it appears.
+    """
+
+    def __init__(self, persona: Path) -> None:
+        self.persona = persona
+        self._handle: Any = None
+        self._thread = threading.Thread(target=self._run, name="demo-card", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        from kiosk.card.errors import CardError
+        from kiosk.card.virtual.launcher import ensure_virtual_reader
+
+        try:
+            self._handle = ensure_virtual_reader(self.persona)
+        except (CardError, OSError) as e:
+            log.error("the demo card could not be started: %s", e)
+
+    def stop(self) -> None:
+        self._thread.join(30)
+        if self._handle is not None:
+            self._handle.stop()
 
 
 def _demo_banner(settings: Settings, persona: Path) -> None:

@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 APP_NAME = "ward-kiosk"
 ENV_PREFIX = "WARD_KIOSK_"
 CONFIG_ENV = "WARD_KIOSK_CONFIG"
+# Variables with the prefix that are not settings: the settings file itself, the
+# log level (needed before settings are read) and the resources folder.
+PROCESS_ENV = {CONFIG_ENV, "WARD_KIOSK_LOG_LEVEL", "WARD_KIOSK_RESOURCES"}
 
 
 class ConfigError(ValueError):
@@ -174,7 +177,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
     sections = {name for name in Settings.model_fields if name != "counters"}
     for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+        if not name.startswith(ENV_PREFIX) or name in PROCESS_ENV:
             continue
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
         if section not in sections or not key:

@@ -89,12 +89,13 @@ class VirtualReader:
         persona: PersonaSpec | VirtualMyNumberCard = "demo.toml",
         *,
         vanish_after: int | None = None,
+        delay: float = 0.0,
     ) -> VirtualMyNumberCard:
         """Put a card in: a new one for ``persona`` (Persona, path, or file name in
-        resources/personas), or a card object again (its retry counter kept)."""
+        resources/personas) with optional faults, or a card object again (counter kept)."""
         card = persona
         if not isinstance(card, VirtualMyNumberCard):
-            card = VirtualMyNumberCard(_persona(card), vanish_after=vanish_after)
+            card = VirtualMyNumberCard(_persona(card), vanish_after=vanish_after, delay=delay)
         events = self._events()[1]
         self.emulator.insert(card)
         self.wait_for_card(present=True, after=events)
@@ -175,7 +176,7 @@ def pcsc_reader(pytestconfig: pytest.Config) -> Iterator[VirtualReader]:
 
 @pytest.fixture
 def insert_card(pcsc_reader: VirtualReader) -> Iterator[Callable[..., VirtualMyNumberCard]]:
-    """``insert_card(persona="demo.toml", vanish_after=None)``; the card is removed afterwards."""
+    """``insert_card(persona="demo.toml", vanish_after=None, delay=0.0)``; removed afterwards."""
     yield pcsc_reader.insert
     pcsc_reader.remove()
 

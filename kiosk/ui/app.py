@@ -52,7 +52,7 @@ def run_kiosk(
     app = application()
     devices = assemble(context)
     window = KioskWindow(context, devices.card, devices.checkout)
-    window.runner.submit(devices.checkout.purge_expired, _purged, _purge_failed)
+    window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)
     if windowed or not context.settings.kiosk.fullscreen:
         window.resize(*WINDOWED_SIZE)
         window.show()

@@ -59,7 +59,7 @@ def test_a_rule_on_an_unknown_question_is_refused(catalog_copy: Path):
 
 def test_a_missing_next_question_is_refused(catalog_copy: Path):
     edit(catalog_copy / "questions.toml", 'next = "household_size"', 'next = "houshold"')
-    with pytest.raises(CatalogError, match="question move_in_from: next question 'houshold'"):
+    with pytest.raises(CatalogError, match=r"question move_in_from: next question .houshold."):
         Catalog.load(catalog_copy)
 
 
@@ -71,11 +71,11 @@ def test_a_loop_in_the_questions_is_refused(catalog_copy: Path):
 
 def test_an_unknown_category_is_refused(catalog_copy: Path):
     edit(catalog_copy / "procedures" / "shussei.toml", 'category = "resident"', 'category = "x"')
-    with pytest.raises(CatalogError, match="shussei.toml: unknown category 'x'"):
+    with pytest.raises(CatalogError, match=r"shussei\.toml: unknown category .x."):
         Catalog.load(catalog_copy)
 
 
 def test_invalid_toml_names_the_file(catalog_copy: Path):
     (catalog_copy / "categories.toml").write_text("[categories\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match="categories.toml: not valid TOML"):
+    with pytest.raises(CatalogError, match=r"categories\.toml: not valid TOML"):
         Catalog.load(catalog_copy)

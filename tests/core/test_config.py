@@ -91,7 +91,9 @@ def test_a_language_without_translations_is_refused():
 
 def test_a_counter_the_catalog_needs_must_be_configured(tmp_path: Path):
     settings = load_settings(write(tmp_path, '[counters.resident]\nnumber = "1"\n'), environ={})
-    with pytest.raises(ConfigError, match=r"counters: .*'insurance'.*\[counters.children\]|counters"):
+    with pytest.raises(
+        ConfigError, match=r"counters: .*'insurance'.*\[counters.children\]|counters"
+    ):
         KioskContext.load(settings=settings)
 
 

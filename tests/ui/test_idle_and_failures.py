@@ -102,9 +102,7 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
     url = {"value": f"sqlite:///{blocker}/kiosk.db"}  # a path that cannot be created
     key = tmp_path / "keys" / "data.key"
     printer = FolderPrinter(tmp_path / "printed")
-    checkout = Checkout(
-        kiosk_context, lambda: Store.open(url["value"], key), printer, printer
-    )
+    checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, printer)
     window = KioskWindow(kiosk_context, card_service, checkout)
     qtbot.addWidget(window)
     window.show()

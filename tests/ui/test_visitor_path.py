@@ -51,7 +51,12 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
     visitor.answer(*MOVING_IN)
     visitor.wait_for(window.result)
     shown = "\n".join(window.visible_texts())
-    for name in ("転入届", "国民健康保険の加入", "児童手当の認定請求", "マイナンバーカードの住所変更"):
+    for name in (
+        "転入届",
+        "国民健康保険の加入",
+        "児童手当の認定請求",
+        "マイナンバーカードの住所変更",
+    ):
         assert name in shown
     assert "転出証明書" in shown and "2番窓口（住民登録）" in shown
     visitor.click(window.result.print)
@@ -62,7 +67,9 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
 
     [form] = printed(window, "moving_in")
     text = pdf_text(form)
-    assert DEMO.name in text.replace("  ", " ") or DEMO.name.replace(" ", "") in text.replace(" ", "")
+    assert DEMO.name in text.replace("  ", " ") or DEMO.name.replace(" ", "") in text.replace(
+        " ", ""
+    )
     assert DEMO.address in text.replace(" ", "") or DEMO.address in text
     [ticket] = printed(window, "ticket")
     assert window.done.ticket.text() in pdf_text(ticket)
