@@ -7,38 +7,18 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.cli_common import config_option, settings_from
+from kiosk.config import ConfigError, Settings
 from kiosk.resources import resource
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 DEMO_PERSONA = "demo.toml"
 log = logging.getLogger(__name__)
-
-
-def config_option(fn: F) -> F:
-    """``--config FILE`` for every command (also ``$WARD_KIOSK_CONFIG``)."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Settings file (TOML). Default: $WARD_KIOSK_CONFIG, then the user's config dir.",
-    )(fn)
-
-
-def settings_from(config_file: Path | None) -> Settings:
-    try:
-        return load_settings(config_file)
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
 
 
 @click.group()
@@ -78,6 +58,8 @@ def run(
         raise click.ClickException(str(e)) from None
     persona = persona or resource("personas", DEMO_PERSONA)
     demo_card = DemoCard(persona) if demo else None
+    if demo_card is not None:
+        demo_card.check()
     try:
         if demo_card is not None:
             _demo_banner(context.settings, persona)
@@ -108,6 +90,15 @@ class DemoCard:
         self._handle: Any = None
         self._thread = threading.Thread(target=self._run, name="demo-card", daemon=True)
 
+    def check(self) -> None:
+        """Refuse a persona file that cannot be loaded, before any window opens."""
+        from kiosk.card.virtual.persona import load_persona
+
+        try:
+            load_persona(self.persona)
+        except (ValueError, OSError) as e:
+            raise click.ClickException(f"persona file {self.persona}: {e}") from None
+
     def start(self) -> None:
         self._thread.start()
 
@@ -132,7 +123,7 @@ def _demo_banner(settings: Settings, persona: Path) -> None:
     with persona.open("rb") as f:
         pin = tomllib.load(f).get("pin", "?")
     click.echo("Demo mode: a virtual My Number card is on the reader 'Virtual PCD'.")
-    click.echo(f"  Card PIN: {pin}   (persona: {persona})")
+    click.echo(f"  PIN of the virtual demo card: {pin}   (persona: {persona})")
     click.echo(f"  Printed forms and tickets go to: {settings.output_dir()}")
     click.echo(f"  Database: {settings.database_url()}")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kiosk.card.errors import CardError, NotMyNumberCardError
+from kiosk.cli_common import config_option, settings_from
 from kiosk.resources import resource
 
 
@@ -28,8 +29,12 @@ def card() -> None:
 @click.option("--port", default=35963, show_default=True, help="vpcd TCP port.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Host running pcscd.")
 @click.option("--vanish-after", type=int, default=None, help="Lift the card after N APDUs.")
-def emulate(persona_path: Path, port: int, host: str, vanish_after: int | None) -> None:
+@config_option
+def emulate(
+    persona_path: Path, port: int, host: str, vanish_after: int | None, config_file: Path | None
+) -> None:
     """Play a virtual My Number card into pcscd's vpcd reader until interrupted."""
+    settings_from(config_file)  # the virtual card needs no settings, but a bad file is an error
     from kiosk.card.virtual.card import VirtualMyNumberCard
     from kiosk.card.virtual.persona import PersonaError, load_persona
     from kiosk.card.virtual.vpcd import VpcdEmulator, run_until_signalled
@@ -44,13 +49,16 @@ def emulate(persona_path: Path, port: int, host: str, vanish_after: int | None) 
 
 
 @card.command()
-@click.option("--reader", default=None, help="Substring of the reader name (default: any).")
-def status(reader: str | None) -> None:
+@click.option(
+    "--reader", default=None, help="Substring of the reader name (default: card.reader, else any)."
+)
+@config_option
+def status(reader: str | None, config_file: Path | None) -> None:
     """Print JSON: readers, card present, My Number card or not, PIN tries left.
 
     Spends no PIN try. Exits 1 when ``error`` is set.
     """
-    report = reader_status(reader)
+    report = reader_status(reader or settings_from(config_file).card.reader or None)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if report["error"] is not None:
         raise SystemExit(1)
