@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,18 +62,27 @@ def kiosk_window(
     qtbot: Any, qapp: Any, kiosk_context: KioskContext, card_service: CardService
 ) -> Iterator[Any]:
     from kiosk.ui.app import apply_theme
-    from kiosk.ui.window import KioskWindow
 
     apply_theme(qapp)
-    checkout = make_checkout(kiosk_context)
-    window = KioskWindow(kiosk_context, card_service, checkout)
+    with window_with(qtbot, kiosk_context, card_service, make_checkout(kiosk_context)) as window:
+        yield window
+
+
+@contextmanager
+def window_with(qtbot: Any, context: KioskContext, card: Any, checkout: Checkout) -> Iterator[Any]:
+    """A shown KioskWindow on the given checkout, shut down and checked afterwards."""
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow(context, card, checkout)
     qtbot.addWidget(window)
     window.resize(1280, 1024)
     window.show()
-    yield window
-    window.shutdown()
-    checkout.close()
-    assert window.runner.wait(5_000), "a worker thread outlived the test"
+    try:
+        yield window
+    finally:
+        window.shutdown()
+        checkout.close()
+        assert window.runner.wait(5_000), "a worker thread outlived the test"
 
 
 class Visitor:

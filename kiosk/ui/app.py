@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 BASE_PIXEL_SIZE = 28
 WINDOWED_SIZE = (1280, 1024)  # the smallest kiosk screen we support
+PURGE_INTERVAL_MS = 60 * 60 * 1000
 
 
 def application() -> QApplication:
@@ -53,6 +54,13 @@ def run_kiosk(
     devices = assemble(context)
     window = KioskWindow(context, devices.card, devices.checkout)
     window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)
+    # Kiosks run for days: delete expired card data every hour, not only at start.
+    purge = QTimer(window)
+    purge.setInterval(PURGE_INTERVAL_MS)
+    purge.timeout.connect(
+        lambda: window.runner.submit(devices.checkout.purge_expired, _purged, _purge_failed)
+    )
+    purge.start()
     if windowed or not context.settings.kiosk.fullscreen:
         window.resize(*WINDOWED_SIZE)
         window.show()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translations
+from kiosk.ui.countdown import Countdown
 from kiosk.ui.widgets import WrapButton, label
 
 
@@ -38,50 +39,42 @@ class IdleOverlay(QWidget):
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
         self.more.clicked.connect(self._extend)
-        self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
-        self._timer.timeout.connect(self._tick)
-        self._remaining = 0
+        self.countdown = Countdown(self, tick_ms)
+        self.countdown.ticked.connect(self._update_body)
+        self.countdown.expired.connect(self._expire)
         self._texts: Translations | None = None
         self.hide()
 
     def start(self, texts: Translations, seconds: int) -> None:
         self._texts = texts
-        self._remaining = seconds
         self.title.setText(texts.text("ui.idle.title"))
         self.more.setText(texts.text("ui.idle.more"))
-        self._update_body()
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
         self.show()
         self.raise_()
-        self._timer.start()
+        self.countdown.start(seconds)
 
     def stop(self) -> None:
-        self._timer.stop()
+        self.countdown.stop()
         self.hide()
 
     def set_tick_ms(self, tick_ms: int) -> None:
-        """Length of one countdown second (tests shorten it)."""
-        self._timer.setInterval(tick_ms)
+        self.countdown.set_tick_ms(tick_ms)
 
     @property
     def remaining(self) -> int:
-        return self._remaining
+        return self.countdown.remaining
 
     def _extend(self) -> None:
         self.stop()
         self.extended.emit()
 
-    def _tick(self) -> None:
-        self._remaining -= 1
-        if self._remaining <= 0:
-            self.stop()
-            self.expired.emit()
-        else:
-            self._update_body()
+    def _expire(self) -> None:
+        self.hide()
+        self.expired.emit()
 
-    def _update_body(self) -> None:
+    def _update_body(self, seconds: int) -> None:
         if self._texts:
-            self.body.setText(self._texts.text("ui.idle.body", n=self._remaining))
+            self.body.setText(self._texts.text("ui.idle.body", n=seconds))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -102,3 +102,10 @@ class ScreenFrame(QWidget):
         outer.addLayout(self.body, 1)
         outer.addWidget(self.notice)
         outer.addLayout(self.footer)
+
+    def footer_button(self, role: str, signal: SignalInstance, stretch: int) -> WrapButton:
+        """A large button in the bottom row that emits ``signal`` when touched."""
+        button = WrapButton(role=role)
+        button.clicked.connect(signal)
+        self.footer.addWidget(button, stretch)
+        return button

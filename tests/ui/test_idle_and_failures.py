@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from kiosk.card.virtual.persona import load_persona
-from kiosk.printing import CupsPrinter
+from kiosk.checkout import Checkout
+from kiosk.printing import CupsPrinter, FolderPrinter
 from kiosk.resources import resource
+from kiosk.storage import Store
 from kiosk.ui.window import KioskWindow
-from tests.kiosk_fixture import make_checkout
+from tests.kiosk_fixture import Visitor, make_checkout, pdf_text, window_with
 
 pytestmark = pytest.mark.pcsc
 
@@ -65,20 +69,19 @@ def test_an_idle_wipe_during_a_card_read_drops_the_late_result(visitor, kiosk_wi
     insert_card("demo.toml")
     visitor.start("en")
     visitor.wait_for(window.pin)
-    window.card.read_basic_info  # noqa: B018 (the real service, slowed below)
-    slow = window.card
+    real = window.card
 
-    class Slow:
+    class SlowReader:
+        """The real card service, but the read takes long enough to walk away."""
+
         def __getattr__(self, name):
-            return getattr(slow, name)
+            return getattr(real, name)
 
         def read_basic_info(self, pin):
-            import time
-
             time.sleep(0.5)
-            return slow.read_basic_info(pin)
+            return real.read_basic_info(pin)
 
-    window.card = Slow()
+    window.card = SlowReader()
     visitor.enter_pin(PERSONA.pin)
     window.end_visit()  # the visitor walked away while the card was being read
     visitor.qtbot.wait(1_000)
@@ -88,31 +91,27 @@ def test_an_idle_wipe_during_a_card_read_drops_the_late_result(visitor, kiosk_wi
     assert window.confirm.values["name"].text() == ""
 
 
+def print_without_card(visitor: Visitor, *choices: str) -> None:
+    window = visitor.window
+    visitor.start("en")
+    visitor.click(window.identity.no_card)
+    visitor.answer(*choices)
+    visitor.wait_for(window.result)
+    visitor.click(window.result.print)
+
+
 def test_database_down_keeps_the_answers_and_offers_a_retry(
     qtbot, qapp, kiosk_context, card_service, tmp_path
 ):
-    from kiosk.checkout import Checkout
-    from kiosk.printing import FolderPrinter
-    from kiosk.storage import Store
-    from kiosk.ui.window import KioskWindow
-    from tests.kiosk_fixture import Visitor
-
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     url = {"value": f"sqlite:///{blocker}/kiosk.db"}  # a path that cannot be created
     key = tmp_path / "keys" / "data.key"
     printer = FolderPrinter(tmp_path / "printed")
     checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, printer)
-    window = KioskWindow(kiosk_context, card_service, checkout)
-    qtbot.addWidget(window)
-    window.show()
-    visitor = Visitor(qtbot, window)
-    try:
-        visitor.start("en")
-        visitor.click(window.identity.no_card)
-        visitor.answer("certificate", "juminhyo")
-        visitor.wait_for(window.result)
-        visitor.click(window.result.print)
+    with window_with(qtbot, kiosk_context, card_service, checkout) as window:
+        visitor = Visitor(qtbot, window)
+        print_without_card(visitor, "certificate", "juminhyo")
         qtbot.waitUntil(lambda: "cannot be reached" in window.result.notice.text(), timeout=10_000)
         assert window.current_screen() is window.result
         assert window.visit is not None
@@ -122,59 +121,33 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
         visitor.click(window.result.print)
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
-    finally:
-        window.shutdown()
-        checkout.close()
 
 
 @pytest.mark.cups
 def test_a_stopped_printer_sends_the_visitor_to_the_counter(
     qtbot, qapp, kiosk_context, card_service, cups_pdf_queue
 ):
-    from tests.kiosk_fixture import Visitor
-
     cups_pdf_queue.run("cupsdisable", cups_pdf_queue.queue)
     printer = CupsPrinter(cups_pdf_queue.queue, server=cups_pdf_queue.server)
     checkout = make_checkout(kiosk_context, forms=printer)
-    window = KioskWindow(kiosk_context, card_service, checkout)
-    qtbot.addWidget(window)
-    window.show()
-    visitor = Visitor(qtbot, window)
-    try:
-        visitor.start("en")
-        visitor.click(window.identity.no_card)
-        visitor.answer("move_in", "other_municipality", "1", "no", "employer", "none")
-        visitor.wait_for(window.result)
-        visitor.click(window.result.print)
+    with window_with(qtbot, kiosk_context, card_service, checkout) as window:
+        visitor = Visitor(qtbot, window)
+        print_without_card(visitor, "move_in", "other_municipality", "1", "no", "employer", "none")
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
         assert "The printer is not available" in window.done.notice.text()
         assert "staff will print your forms" in window.done.notice.text()
-        reference = window.visit.reference if window.visit else ""
-        assert checkout.store.load_visit(reference).procedures == ["tennyu"]
-    finally:
-        window.shutdown()
-        checkout.close()
+        assert window.visit is not None
+        assert checkout.store.load_visit(window.visit.reference).procedures == ["tennyu"]
 
 
 @pytest.mark.cups
 def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service, cups_pdf_queue):
-    import time
-
-    from tests.kiosk_fixture import Visitor, pdf_text
-
     printer = CupsPrinter(cups_pdf_queue.queue, server=cups_pdf_queue.server)
     checkout = make_checkout(kiosk_context, forms=printer)
-    window = KioskWindow(kiosk_context, card_service, checkout)
-    qtbot.addWidget(window)
-    window.show()
-    visitor = Visitor(qtbot, window)
-    try:
-        visitor.start("ja")
-        visitor.click(window.identity.no_card)
-        visitor.answer("move_in", "abroad", "1", "no", "none", "none")
-        visitor.wait_for(window.result)
-        visitor.click(window.result.print)
+    with window_with(qtbot, kiosk_context, card_service, checkout) as window:
+        visitor = Visitor(qtbot, window)
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
         visitor.wait_for(window.done)
         assert window.done.notice.text() == ""
         assert window.visit is not None
@@ -186,6 +159,3 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
         # cups-pdf re-renders through PostScript, which garbles extracted Japanese:
         # the visit reference (Latin) shows that this visit's form came through.
         assert window.visit.reference in pdf_text(pdf)
-    finally:
-        window.shutdown()
-        checkout.close()

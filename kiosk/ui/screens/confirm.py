@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel
 from kiosk.i18n import Translations
 from kiosk.person import Person
 from kiosk.ui.format import format_date
-from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+from kiosk.ui.widgets import ScreenFrame, label
 
 FIELDS = ("name", "address", "birth_date", "sex")
 
@@ -33,12 +33,8 @@ class ConfirmScreen(ScreenFrame):
         self.body.addStretch(1)
         self.body.addLayout(grid)
         self.body.addStretch(2)
-        self.back = WrapButton(role="secondary")
-        self.ok = WrapButton(role="primary")
-        self.back.clicked.connect(self.back_requested)
-        self.ok.clicked.connect(self.confirmed)
-        self.footer.addWidget(self.back, 1)
-        self.footer.addWidget(self.ok, 2)
+        self.back = self.footer_button("secondary", self.back_requested, 1)
+        self.ok = self.footer_button("primary", self.confirmed, 2)
 
     def retranslate(self, texts: Translations) -> None:
         self.title.setText(texts.text("ui.confirm.title"))

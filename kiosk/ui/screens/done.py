@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 
 from kiosk.i18n import Translations
-from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+from kiosk.ui.countdown import Countdown
+from kiosk.ui.widgets import ScreenFrame, label
 
 
 class DoneScreen(ScreenFrame):
@@ -26,15 +27,12 @@ class DoneScreen(ScreenFrame):
         self.body.addWidget(self.saved_to)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.countdown)
-        self.finish = WrapButton(role="primary")
-        self.finish.clicked.connect(self.finished)
         self.footer.addStretch(1)
-        self.footer.addWidget(self.finish, 2)
+        self.finish = self.footer_button("primary", self.finished, 2)
         self.footer.addStretch(1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
-        self._remaining = 0
+        self._countdown = Countdown(self)
+        self._countdown.ticked.connect(self._show_remaining)
+        self._countdown.expired.connect(self.finished)
         self._texts: Translations | None = None
 
     def show_outcome(
@@ -68,24 +66,14 @@ class DoneScreen(ScreenFrame):
         else:
             self.notice.clear_message()
         self.finish.setText(texts.text("ui.done.finish"))
-        self._remaining = seconds
-        self._tick_text()
-        self._timer.start()
+        self._countdown.start(seconds)
 
-    def _tick(self) -> None:
-        self._remaining -= 1
-        if self._remaining <= 0:
-            self._timer.stop()
-            self.finished.emit()
-        else:
-            self._tick_text()
-
-    def _tick_text(self) -> None:
+    def _show_remaining(self, seconds: int) -> None:
         if self._texts:
-            self.countdown.setText(self._texts.text("ui.done.returning", n=self._remaining))
+            self.countdown.setText(self._texts.text("ui.done.returning", n=seconds))
 
     def wipe(self) -> None:
-        self._timer.stop()
+        self._countdown.stop()
         for widget in (self.ticket, self.counter, self.waiting, self.reminders, self.saved_to):
             widget.clear()
         self.notice.clear_message()

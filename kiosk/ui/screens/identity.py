@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.i18n import Translations
 from kiosk.resources import resource
-from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+from kiosk.ui.widgets import ScreenFrame, label
 
 
 class IdentityScreen(ScreenFrame):
@@ -27,16 +27,12 @@ class IdentityScreen(ScreenFrame):
         self.status = label(role="status")
         self.hint = label(role="hint")
         self.no_card_hint = label(role="hint")
-        for widget in (self.status, self.hint):
+        for widget in (self.status, self.hint, self.no_card_hint):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.body.addWidget(widget)
         self.body.addStretch(1)
-        self.back = WrapButton(role="secondary")
-        self.no_card = WrapButton(role="primary")
-        self.back.clicked.connect(self.back_requested)
-        self.no_card.clicked.connect(self.no_card_chosen)
-        self.footer.addWidget(self.back, 1)
-        self.footer.addWidget(self.no_card, 2)
+        self.back = self.footer_button("secondary", self.back_requested, 1)
+        self.no_card = self.footer_button("primary", self.no_card_chosen, 2)
         self._texts: Translations | None = None
 
     def retranslate(self, texts: Translations) -> None:
@@ -45,6 +41,7 @@ class IdentityScreen(ScreenFrame):
         self.hint.setText(texts.text("ui.identity.hint"))
         self.back.setText(texts.text("ui.common.back"))
         self.no_card.setText(texts.text("ui.identity.no_card"))
+        self.no_card_hint.setText(texts.text("ui.identity.no_card_hint"))
         self.show_waiting()
 
     def show_waiting(self) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.i18n import Translations
-from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+from kiosk.ui.widgets import ScreenFrame, label
 
 PIN_LENGTH = 4
 
@@ -38,12 +38,8 @@ class PinScreen(ScreenFrame):
         row.addLayout(left, 1)
         row.addLayout(self._keypad())
         self.body.addLayout(row, 1)
-        self.back = WrapButton(role="secondary")
-        self.no_card = WrapButton(role="primary")
-        self.back.clicked.connect(self.back_requested)
-        self.no_card.clicked.connect(self.no_card_chosen)
-        self.footer.addWidget(self.back, 1)
-        self.footer.addWidget(self.no_card, 2)
+        self.back = self.footer_button("secondary", self.back_requested, 1)
+        self.no_card = self.footer_button("primary", self.no_card_chosen, 2)
         self._refresh()
 
     def _keypad(self) -> QGridLayout:

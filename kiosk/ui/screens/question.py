@@ -26,9 +26,7 @@ class QuestionScreen(ScreenFrame):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self._choices_box)
         self.body.addStretch(1)
-        self.back = WrapButton(role="secondary")
-        self.back.clicked.connect(self.back_requested)
-        self.footer.addWidget(self.back, 1)
+        self.back = self.footer_button("secondary", self.back_requested, 1)
         self.footer.addStretch(2)
         self.choice_buttons: dict[str, WrapButton] = {}
         self.question_id = ""

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.guidance import Step
 from kiosk.i18n import Translations
-from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+from kiosk.ui.widgets import ScreenFrame, label
 
 
 class ResultScreen(ScreenFrame):
@@ -24,12 +24,8 @@ class ResultScreen(ScreenFrame):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._list)
         self.body.addWidget(scroll, 1)
-        self.back = WrapButton(role="secondary")
-        self.print = WrapButton(role="primary")
-        self.back.clicked.connect(self.back_requested)
-        self.print.clicked.connect(self.print_requested)
-        self.footer.addWidget(self.back, 1)
-        self.footer.addWidget(self.print, 2)
+        self.back = self.footer_button("secondary", self.back_requested, 1)
+        self.print = self.footer_button("primary", self.print_requested, 2)
 
     def show_steps(self, steps: list[Step], texts: Translations) -> None:
         self.title.setText(texts.text("ui.result.title"))
