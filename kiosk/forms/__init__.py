@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.forms.moving_in import MovingInData, RenderedForm, render_moving_in
 from kiosk.forms.ticket import render_ticket
-from kiosk.forms.wareki import to_wareki, wareki
+from kiosk.wareki import to_wareki, wareki
 
 __all__ = [
     "MovingInData",

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
-from kiosk.forms.wareki import to_wareki
+from kiosk.wareki import to_wareki
 from kiosk.person import Person
 
 PAGE_W, PAGE_H = A4[0] / mm, A4[1] / mm

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
-from kiosk.forms.wareki import to_wareki
+from kiosk.wareki import to_wareki
 from kiosk.visit import Ticket
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from kiosk.resources import resource
 LANGUAGES = available_languages()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Values the kiosk offers beyond those the reference text uses.
-EXTRA_VALUES = {"ui.confirm.date_format": {"month_name"}}
+EXTRA_VALUES = {"ui.confirm.date_format": {"month_name", "era", "year", "month", "day"}}
 
 
 def test_japanese_and_english_are_shipped():

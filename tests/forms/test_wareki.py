@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.forms.wareki import WarekiDate, to_wareki, wareki
+from kiosk.wareki import WarekiDate, to_wareki, wareki
 
 
 @pytest.mark.parametrize(

@@ -51,11 +51,7 @@ class DoneScreen(ScreenFrame):
         self.title.setText(texts.text("ui.done.title"))
         self.ticket.setText(ticket_code)
         self.counter.setText(texts.text("ui.done.counter", counter=counter))
-        self.waiting.setText(
-            texts.text("ui.done.waiting_ahead", n=waiting_ahead)
-            if waiting_ahead
-            else texts.text("ui.done.nobody_ahead")
-        )
+        self.waiting.setText(_waiting_text(texts, waiting_ahead))
         reminders = [texts.text("ui.done.take_papers")] if not problem else []
         if used_card:
             reminders.insert(0, texts.text("ui.done.take_card"))
@@ -77,3 +73,11 @@ class DoneScreen(ScreenFrame):
         for widget in (self.ticket, self.counter, self.waiting, self.reminders, self.saved_to):
             widget.clear()
         self.notice.clear_message()
+
+
+def _waiting_text(texts: Translations, ahead: int) -> str:
+    if ahead == 0:
+        return texts.text("ui.done.nobody_ahead")
+    if ahead == 1:
+        return texts.text("ui.done.waiting_ahead_one")
+    return texts.text("ui.done.waiting_ahead", n=ahead)
