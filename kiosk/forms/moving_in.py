@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
-from kiosk.wareki import to_wareki
 from kiosk.person import Person
+from kiosk.wareki import to_wareki
 
 PAGE_W, PAGE_H = A4[0] / mm, A4[1] / mm
 LEFT, RIGHT = 15.0, 195.0

@@ -9,8 +9,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
-from kiosk.wareki import to_wareki
 from kiosk.visit import Ticket
+from kiosk.wareki import to_wareki
 
 log = logging.getLogger(__name__)
 
