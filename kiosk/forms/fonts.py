@@ -108,7 +108,7 @@ def printable(text: str) -> tuple[str, str]:
 
 def width(text: str, size: float) -> float:
     """Advance width of text in points."""
-    return pdfmetrics.stringWidth(text, FONT_NAME, size)
+    return float(pdfmetrics.stringWidth(text, FONT_NAME, size))
 
 
 def wrap(text: str, size: float, max_width: float) -> list[str]:

@@ -229,7 +229,7 @@ class _Sheet:
                 point((x + dx) * mm, (PAGE_H - y - dy) * mm)
             c.drawPath(path, stroke=1, fill=0)
         self.text(caption, x + side + 1.2, y + side - 0.35, size)
-        return x + side + 1.2 + fonts.width(caption, size) / mm
+        return float(x + side + 1.2 + fonts.width(caption, size) / mm)
 
     def checkboxes(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,9 +26,9 @@ class WrapButton(QPushButton):
         self._label.setWordWrap(True)
         self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 12, 24, 12)
-        layout.addWidget(self._label)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(24, 12, 24, 12)
+        self._layout.addWidget(self._label)
         self.setText(text)
 
     def setText(self, text: str) -> None:
@@ -39,16 +39,16 @@ class WrapButton(QPushButton):
     def text(self) -> str:
         return self._label.text()
 
-    def sizeHint(self):
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        hint.setHeight(max(self.minimumHeight(), self.layout().sizeHint().height()))
+        hint.setHeight(max(self.minimumHeight(), self._layout.sizeHint().height()))
         return hint
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         inner = width - margins.left() - margins.right()
         label = self._label.heightForWidth(inner) + margins.top() + margins.bottom()
         return max(self.minimumHeight(), label)
@@ -95,7 +95,7 @@ class ScreenFrame(QWidget):
         self.body.setSpacing(16)
         self.footer = QHBoxLayout()
         self.footer.setSpacing(32)
-        outer = QVBoxLayout(self)
+        self.outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(64, 32, 64, 32)
         outer.setSpacing(20)
         outer.addWidget(self.title)

@@ -125,7 +125,7 @@ class KioskWindow(QMainWindow):
 
     # -- screens ------------------------------------------------------------
 
-    def current_screen(self) -> QWidget:
+    def current_screen(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def _go(self, screen: QWidget, *, idle: bool = True) -> None:

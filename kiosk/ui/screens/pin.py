@@ -26,7 +26,7 @@ class PinScreen(ScreenFrame):
         self.status = label(role="status")
         # Landscape: what the visitor reads on the left, the keypad on the right,
         # so the whole screen fits a 1280x1024 display with the buttons in reach.
-        self.layout().removeWidget(self.notice)
+        self.outer.removeWidget(self.notice)
         left = QVBoxLayout()
         left.setSpacing(24)
         left.addStretch(1)

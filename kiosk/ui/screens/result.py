@@ -43,8 +43,9 @@ class ResultScreen(ScreenFrame):
     def wipe(self) -> None:
         while self._rows.count():
             item = self._rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
 
 
 def _step_card(number: int, step: Step, texts: Translations) -> QFrame:
