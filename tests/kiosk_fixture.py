@@ -115,6 +115,7 @@ class Visitor:
     def answer(self, *choices: str) -> None:
         for choice in choices:
             self.wait_for(self.window.question)
+            self.qtbot.wait(self.window.question.tap_guard_ms + 50)  # a visitor reads first
             self.click(self.window.question.choice_buttons[choice])
 
 

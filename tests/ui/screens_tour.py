@@ -62,6 +62,7 @@ class Tour:
             self.on(self.window.question)
             if shoot and index == 0:
                 self.shot(shoot)
+            QTest.qWait(self.window.question.tap_guard_ms + 50)  # past the double-tap guard
             self.click(self.window.question.choice_buttons[choice])
 
 

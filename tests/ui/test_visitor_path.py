@@ -160,3 +160,15 @@ def test_a_card_with_one_try_left_is_never_verified(visitor, kiosk_window, virtu
     assert window.current_screen() is window.identity
     assert virtual_card.tries_left == 1
     assert not [apdu for apdu in virtual_card.log if apdu.startswith("00 20 00 80 04")]
+
+
+def test_a_double_tap_answers_only_one_question(visitor, kiosk_window, pcsc_reader):
+    window = kiosk_window
+    visitor.start("en")
+    visitor.click(window.identity.no_card)
+    visitor.answer("move_in")
+    # The second tap of a double tap lands on the next question's first answer.
+    visitor.click(window.question.choice_buttons["other_municipality"])
+    assert window.question.question_id == "move_in_from"
+    assert window.visit is not None
+    assert window.visit.answers == {"purpose": "move_in"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.catalog import Question
@@ -11,8 +11,13 @@ from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 
 class QuestionScreen(ScreenFrame):
+    """Answers sit where the previous question's answers were, so a shaky double
+    tap would answer two questions at once: touches in the first moments after a
+    new question appears are ignored."""
+
     answered = Signal(str)
     back_requested = Signal()
+    tap_guard_ms = 300
 
     def __init__(self) -> None:
         super().__init__("question")
@@ -30,6 +35,7 @@ class QuestionScreen(ScreenFrame):
         self.footer.addStretch(2)
         self.choice_buttons: dict[str, WrapButton] = {}
         self.question_id = ""
+        self._shown = QElapsedTimer()
 
     def show_question(self, question: Question, step: int, texts: Translations) -> None:
         self.question_id = question.id
@@ -44,7 +50,13 @@ class QuestionScreen(ScreenFrame):
         columns = 1 if len(question.choices) <= 3 else 2
         for index, choice in enumerate(question.choices):
             button = WrapButton(texts.choice(question.id, choice), role="choice")
-            button.clicked.connect(lambda _checked=False, c=choice: self.answered.emit(c))
+            button.clicked.connect(lambda _checked=False, c=choice: self._choose(c))
             self._grid.addWidget(button, index // columns, index % columns)
             self.choice_buttons[choice] = button
             button.show()  # children added to a shown widget stay hidden otherwise
+        self._shown.start()
+
+    def _choose(self, choice: str) -> None:
+        if self._shown.isValid() and self._shown.elapsed() < self.tap_guard_ms:
+            return
+        self.answered.emit(choice)
