@@ -33,6 +33,11 @@ class Visit:
     ticket: Ticket | None = None
     started_at: datetime = field(default_factory=datetime.now)
 
+    def forget_card(self) -> None:
+        """The visitor goes on without the card data (no card, or not theirs)."""
+        self.person = None
+        self.used_card = False
+
     def wipe(self) -> None:
         """Drop every personal value this object holds."""
         self.person = None

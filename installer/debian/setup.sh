@@ -35,6 +35,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing system packages: ${missing[*]}"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # A pcscd that was already running has not read the new virtual reader's settings.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet pcscd 2>/dev/null; then
+        as_root systemctl restart pcscd
+    fi
 fi
 
 cd "$repo"

@@ -168,14 +168,12 @@ class KioskWindow(QMainWindow):
     def continue_without_card(self) -> None:
         self.card_poll.stop()
         if self.visit is not None:
-            self.visit.person = None
-            self.visit.used_card = False
+            self.visit.forget_card()
         self.show_question()
 
     def _forget_card(self) -> None:
         if self.visit is not None:
-            self.visit.person = None
-            self.visit.used_card = False
+            self.visit.forget_card()
         self.confirm.wipe()
         self.show_identity(await_removal=True)
 
@@ -238,7 +236,7 @@ class KioskWindow(QMainWindow):
             return
         self.card_poll.stop()
         self.identity.show_checking()
-        self.runner.submit(self.card.tries_left, self._tries_known, self._card_failed)
+        self.runner.submit(self.card.tries_left, self._tries_known, self._show_identity_error)
 
     def _card_poll_failed(self, error: Exception) -> None:
         self._polling = False
@@ -253,9 +251,6 @@ class KioskWindow(QMainWindow):
         self.pin.retranslate(self.texts)
         self.pin.start(tries)
         self._go(self.pin)
-
-    def _card_failed(self, error: Exception) -> None:
-        self._show_identity_error(error)
 
     def _show_identity_error(self, error: Exception) -> None:
         """Say what went wrong; wait for the card to be lifted before trying again."""
