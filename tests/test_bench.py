@@ -1,0 +1,24 @@
+"""The benchmarks still run (one quick round; the figures come from bench/run.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench import startup
+from bench.common import table
+
+
+@pytest.mark.pcsc
+@pytest.mark.skipif(os.geteuid() != 0, reason="the demo starts pcscd, which needs root")
+def test_startup_benchmark_runs(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    monkeypatch.setattr(startup, "RUNS", 1)
+    # Its own pcscd socket, as on a machine where no pcscd runs yet.
+    monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(tmp_path / "pcscd.comm"))
+    rows = startup.run()
+    assert [len(row.samples) for row in rows] == [1, 1]
+    assert all(sample > 0 for row in rows for sample in row.samples)
+    text = table(rows)
+    assert "ward-kiosk run --demo to welcome" in text
+    assert "x" in text.splitlines()[-1]  # the ratio against the baseline
