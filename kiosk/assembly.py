@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.card.monitor import ReaderEvent, ReaderMonitor
 from kiosk.card.service import CardService
 from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
 from kiosk.printing import printer_from_settings
+from kiosk.services import ReaderWatchFactory
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 class Devices:
     card: CardService
     checkout: Checkout
+    watch_readers: ReaderWatchFactory
 
     def close(self) -> None:
         self.checkout.close()
@@ -35,5 +39,11 @@ def assemble(context: KioskContext) -> Devices:
 
         return Store.open(settings.database_url(), settings.key_file())
 
-    card = CardService(reader=settings.card.reader or None)
-    return Devices(card=card, checkout=Checkout(context, open_store, forms, tickets))
+    reader = settings.card.reader or None
+    card = CardService(reader=reader)
+
+    def watch_readers(callback: Callable[[ReaderEvent], None]) -> ReaderMonitor:
+        return ReaderMonitor(callback, reader)
+
+    checkout = Checkout(context, open_store, forms, tickets)
+    return Devices(card=card, checkout=checkout, watch_readers=watch_readers)

@@ -126,6 +126,10 @@ class Catalog:
             raise ValueError("a visit without procedures gets no ticket")
         return min((self.categories[p.category] for p in procedures), key=lambda c: c.order)
 
+    def needing_individual_number(self, procedure_ids: list[str]) -> list[Procedure]:
+        """Those of these procedures that legally need the My Number."""
+        return [p for p in map(self.procedure, procedure_ids) if p.needs_individual_number]
+
     def counters(self) -> set[str]:
         return {p.counter for p in self.procedures}
 

@@ -7,6 +7,7 @@ screen whatever the printers do.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from kiosk.catalog import CatalogError, Procedure
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label
 from kiosk.printing import FolderPrinter, Printer, PrinterError, PrintJob
+from kiosk.services import CardReader
 from kiosk.visit import Ticket, Visit
 
 if TYPE_CHECKING:
@@ -68,6 +70,15 @@ def _moving_in(form: _FormInput) -> bytes:
 
 
 FORMS: dict[str, Callable[[_FormInput], bytes]] = {"moving_in": _moving_in}
+
+
+class DifferentCardError(Exception):
+    """The card on the reader is not the one whose data this visit holds."""
+
+    code = "different_card"
+
+    def __init__(self) -> None:
+        super().__init__("the card on the reader is not the one read at the start of the visit")
 
 
 class Checkout:
@@ -136,9 +147,32 @@ class Checkout:
             error = e.code
         return Outcome(reference, ticket, tuple(jobs), error, self._folder())
 
+    def read_individual_number(self, card: CardReader, pin: str, visit: Visit) -> str:
+        """Read the My Number from the visitor's card, logging the access first.
+
+        Only called for procedures that need the number. If the access cannot be
+        logged the number is not kept (a StorageError reaches the caller).
+        """
+        data = card.read_card(pin, with_number=True)
+        if visit.person is not None and data.person != visit.person:
+            raise DifferentCardError
+        number = data.individual_number
+        if number is None:
+            raise DifferentCardError
+        kiosk_id = self.context.settings.kiosk.id
+        record = copy.copy(visit)
+        record.individual_number = None
+        reference = self.store.save_visit(record, kiosk_id=kiosk_id, status="in_progress")
+        visit.reference = reference
+        self.store.log_access(
+            actor=f"kiosk:{kiosk_id}", action="individual_number_read", visit_reference=reference
+        )
+        log.info("individual number read from the card for visit %s", reference)
+        return number
+
     def abandon(self, visit: Visit) -> None:
         """Record a visit that was left before the end (no personal data is kept)."""
-        visit.person = None
+        visit.forget_card()
         self.store.save_visit(visit, kiosk_id=self.context.settings.kiosk.id, status="abandoned")
 
     def _issue(self, visit: Visit, reference: str) -> Ticket:

@@ -9,6 +9,11 @@ from typing import Literal
 Sex = Literal["male", "female", "not_applicable"]
 
 
+def mask_individual_number(number: str) -> str:
+    """Only the last 4 digits, as the number may be shown on a screen."""
+    return "•••• •••• " + number[-4:]
+
+
 @dataclass(frozen=True)
 class Person:
     """The four basic items (基本4情報) printed on the card face.

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.person import Person
+
+if TYPE_CHECKING:
+    from kiosk.card.monitor import ReaderEvent
+
+
+class CardData(Protocol):
+    person: Person
+    individual_number: str | None
 
 
 class CardReader(Protocol):
@@ -15,3 +24,16 @@ class CardReader(Protocol):
     def tries_left(self) -> int: ...
 
     def read_basic_info(self, pin: str) -> Person: ...
+
+    def read_card(self, pin: str, *, with_number: bool) -> CardData: ...
+
+
+class ReaderWatch(Protocol):
+    """Reports readers and cards coming and going, from a thread of its own."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+ReaderWatchFactory = Callable[[Callable[["ReaderEvent"], None]], ReaderWatch]

@@ -28,6 +28,7 @@ class Visit:
     reference: str = ""  # short public id, set when the visit is stored
     person: Person | None = None
     used_card: bool = False
+    individual_number: str | None = field(default=None, repr=False)
     answers: dict[str, str] = field(default_factory=dict)
     procedures: list[str] = field(default_factory=list)
     ticket: Ticket | None = None
@@ -37,10 +38,12 @@ class Visit:
         """The visitor goes on without the card data (no card, or not theirs)."""
         self.person = None
         self.used_card = False
+        self.individual_number = None
 
     def wipe(self) -> None:
         """Drop every personal value this object holds."""
         self.person = None
+        self.individual_number = None
         self.answers.clear()
         self.procedures.clear()
         self.ticket = None

@@ -68,12 +68,19 @@ def kiosk_window(
         yield window
 
 
+def watch_readers(callback: Any) -> Any:
+    """The real reader monitor (the tests' private pcscd has only the virtual reader)."""
+    from kiosk.card.monitor import ReaderMonitor
+
+    return ReaderMonitor(callback)
+
+
 @contextmanager
 def window_with(qtbot: Any, context: KioskContext, card: Any, checkout: Checkout) -> Iterator[Any]:
     """A shown KioskWindow on the given checkout, shut down and checked afterwards."""
     from kiosk.ui.window import KioskWindow
 
-    window = KioskWindow(context, card, checkout)
+    window = KioskWindow(context, card, checkout, watch_readers=watch_readers)
     qtbot.addWidget(window)
     window.resize(1280, 1024)
     window.show()

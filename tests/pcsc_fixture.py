@@ -9,9 +9,10 @@ e.g. ``scriptor``) talks to PC/SC: the system pcscd is never used. The
 session fixture ``pcsc_reader`` starts pcscd on that socket with vpcd on a
 free port pair and an in-process emulator thread; each test puts cards in.
 
-Fixtures: ``pcsc_reader`` (session), ``insert_card`` (factory),
-``virtual_card`` (the demo card, or ``indirect`` parametrize with a persona
-file name), ``card_service`` (a CardService on the virtual reader).
+Fixtures: ``pcsc_reader`` (session; ``stop_pcscd()`` / ``start_pcscd()`` take
+the service away and back, restored after each test), ``insert_card``
+(factory), ``virtual_card`` (the demo card, or ``indirect`` parametrize with a
+persona file name), ``card_service`` (a CardService on the virtual reader).
 """
 
 from __future__ import annotations
@@ -72,13 +73,39 @@ def _persona(spec: PersonaSpec) -> Persona:
 
 @dataclass
 class VirtualReader:
-    """The private pcscd's vpcd reader and the emulator feeding it."""
+    """The private pcscd's vpcd reader and the emulator feeding it.
+
+    :meth:`stop_pcscd` and :meth:`start_pcscd` take the whole PC/SC service away
+    and bring it back (same socket, same reader.conf.d); a test that leaves it
+    stopped gets it restarted at teardown, pass or fail.
+    """
 
     name: str
     port: int
     socket_path: Path
     log_path: Path
     emulator: VpcdEmulator
+    config_dir: Path
+    pcscd: PcscdProcess | None = None
+
+    @property
+    def pcscd_running(self) -> bool:
+        return self.pcscd is not None and self.pcscd.process.poll() is None
+
+    def start_pcscd(self) -> None:
+        """Start the session pcscd (again) and wait until it shows the reader."""
+        if self.pcscd_running:
+            return
+        self.pcscd = start_pcscd(self.socket_path, self.config_dir, log_file=self.log_path)
+        self.wait_for_reader(self.pcscd)
+        card = self.emulator.card
+        if card is not None and not card.vanished:
+            self.wait_for_card(present=True)  # the emulator links up again within 0.2 s
+
+    def stop_pcscd(self) -> None:
+        """Stop the session pcscd: clients see SCARD_E_NO_SERVICE until :meth:`start_pcscd`."""
+        if self.pcscd is not None:
+            self.pcscd.stop()
 
     @property
     def card(self) -> VirtualMyNumberCard | None:
@@ -162,16 +189,24 @@ def pcsc_reader(pytestconfig: pytest.Config) -> Iterator[VirtualReader]:
     config_dir.mkdir(exist_ok=True)
     (config_dir / "vpcd").write_text(vpcd_config(port), encoding="ascii")
     socket_path = Path(os.environ[SOCKET_ENV])
-    process = start_pcscd(socket_path, config_dir, log_file=workdir / "pcscd.log")
     emulator = VpcdEmulator(port=port)
-    reader = VirtualReader(READER, port, socket_path, workdir / "pcscd.log", emulator)
+    reader = VirtualReader(READER, port, socket_path, workdir / "pcscd.log", emulator, config_dir)
     emulator.start()
     try:
-        reader.wait_for_reader(process)
+        reader.start_pcscd()
         yield reader
     finally:
         emulator.stop()
-        process.stop()
+        reader.stop_pcscd()
+
+
+@pytest.fixture(autouse=True)
+def _pcscd_back_after_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that stopped the session pcscd leaves a running one behind, even if it failed."""
+    yield
+    if "pcsc_reader" in request.fixturenames:
+        reader: VirtualReader = request.getfixturevalue("pcsc_reader")
+        reader.start_pcscd()
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ imports pyscard.
 
 from kiosk.card.errors import (
     ApduError,
+    CardBusyError,
     CardCommunicationError,
     CardError,
     CardRemovedError,
+    CardTimeoutError,
     MalformedDataError,
     NoCardError,
     NoReaderError,
@@ -22,9 +24,11 @@ from kiosk.card.errors import (
 
 __all__ = [
     "ApduError",
+    "CardBusyError",
     "CardCommunicationError",
     "CardError",
     "CardRemovedError",
+    "CardTimeoutError",
     "MalformedDataError",
     "NoCardError",
     "NoReaderError",

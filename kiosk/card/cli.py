@@ -1,15 +1,21 @@
-"""``card`` commands, mounted into ``ward-kiosk``: reader status and the virtual card."""
+"""``card`` commands, mounted into ``ward-kiosk``: read the card, reader status, virtual card."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from kiosk.card.errors import CardError, NotMyNumberCardError
+from kiosk.card.session import PIN_LENGTH
 from kiosk.cli_common import config_option, settings_from
 from kiosk.resources import resource
+
+if TYPE_CHECKING:
+    from kiosk.card.service import CardData
 
 
 @click.group(name="card")
@@ -84,3 +90,89 @@ def reader_status(reader: str | None = None) -> dict[str, object]:
     except CardError as err:
         report |= {"error": err.code, "message": str(err)}
     return report
+
+
+@card.command()
+@click.option(
+    "--reader", default=None, help="Substring of the reader name (default: card.reader, else any)."
+)
+@click.option(
+    "--with-number",
+    is_flag=True,
+    help="Also print the individual number (特定個人情報), read in the same session.",
+)
+@config_option
+def read(reader: str | None, with_number: bool, config_file: Path | None) -> None:
+    """Read the card with the PIN given as one line on standard input; print JSON.
+
+    The PIN is never taken from arguments or the environment, and is not echoed
+    on a terminal. Exit 0: name, address, birth_date, sex (and
+    individual_number with --with-number). Exit 1: error, message and, where
+    known, tries_left. Exit 2: the PIN is not 4 digits (the card is not touched).
+    """
+    name = reader or settings_from(config_file).card.reader or None
+    pin = _read_pin(sys.stdin)
+    from kiosk.card.service import CardService  # pyscard loads only when PC/SC is used
+
+    try:
+        data = CardService(name).read_card(pin, with_number=with_number)
+    except CardError as err:
+        _echo_json(error_report(err))
+        raise SystemExit(1) from None
+    _echo_json(card_report(data))
+
+
+def card_report(data: CardData) -> dict[str, str]:
+    """What ``card read`` prints on success."""
+    person = data.person
+    report = {
+        "name": person.name,
+        "address": person.address,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+    }
+    if data.individual_number is not None:
+        report["individual_number"] = data.individual_number
+    return report
+
+
+def error_report(err: CardError) -> dict[str, object]:
+    """What ``card read`` prints on failure: the code, a message and the tries left if known."""
+    report: dict[str, object] = {"error": err.code, "message": str(err)}
+    tries_left = getattr(err, "tries_left", None)
+    if isinstance(tries_left, int):
+        report["tries_left"] = tries_left
+    return report
+
+
+def _echo_json(report: dict[str, object] | dict[str, str]) -> None:
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _read_pin(stream: TextIO) -> str:
+    """One line from ``stream``, without echo on a terminal; a usage error unless 4 digits."""
+    line = _read_line_unechoed(stream) if stream.isatty() else stream.readline()
+    pin = line.rstrip("\r\n")
+    if len(pin) != PIN_LENGTH or not (pin.isascii() and pin.isdigit()):
+        raise click.UsageError("the PIN on standard input must be 4 digits")
+    return pin
+
+
+def _read_line_unechoed(stream: TextIO) -> str:
+    try:
+        import termios
+    except ImportError:  # not POSIX: getpass reads the console without echo
+        import getpass
+
+        return getpass.getpass(prompt="PIN: ")
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+    try:
+        click.echo("PIN: ", nl=False, err=True)  # only once echo is off
+        return stream.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        click.echo(err=True)

@@ -1,4 +1,4 @@
-"""The transport every card session talks through."""
+"""The transport every card session talks through, and how readers are chosen by name."""
 
 from __future__ import annotations
 
@@ -27,3 +27,8 @@ class Connection(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def reader_matches(reader: str, name: str | None) -> bool:
+    """The reader-name rule: ``name`` is a case-insensitive substring; None matches any."""
+    return name is None or name.casefold() in reader.casefold()

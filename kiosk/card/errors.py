@@ -69,10 +69,24 @@ class PinBlockedError(CardError):
         self.tries_left = 0
 
 
+class CardBusyError(CardError):
+    """Another program holds the card (PC/SC sharing violation); it may let go soon.
+
+    The code stays ``card_error``; the class lets the UI say "the reader is in
+    use, wait a moment and try again".
+    """
+
+    code = "card_error"
+
+
 class CardCommunicationError(CardError):
     """Malformed data, an unexpected status word, a timeout or a transport failure."""
 
     code = "card_error"
+
+
+class CardTimeoutError(CardCommunicationError):
+    """The card (or reader driver) did not answer within the service's time limit."""
 
 
 class MalformedDataError(CardCommunicationError):

@@ -1,32 +1,46 @@
-"""PC/SC backend over pyscard: readers, card presence and a :class:`Connection`.
+"""PC/SC backend over pyscard: readers, card presence, a :class:`Connection` and a watcher.
 
-Every pyscard result code is mapped to our errors in :func:`_check`. Each call
-opens its own PC/SC context, so the functions are safe from any thread.
+Every pyscard result code is mapped to our errors in :func:`_error`. Each call
+opens its own PC/SC context, so the functions are safe from any thread and a
+pcscd that restarts is picked up by the next call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from smartcard import scard
 
 from kiosk.card.apdu import split_response
-from kiosk.card.connection import Connection
+from kiosk.card.connection import Connection, reader_matches
 from kiosk.card.errors import (
+    CardBusyError,
     CardCommunicationError,
     CardError,
     CardRemovedError,
+    CardTimeoutError,
     NoCardError,
     NoReaderError,
 )
+from kiosk.card.monitor import ReaderState
 
 REMOVAL_GRACE_MS = 1500  # pcscd polls readers every 400 ms
+BUSY_WAIT_S = 1.0  # how long another program may hold the card before we give up
+BUSY_POLL_S = 0.05
+PNP_READER = "\\\\?PnP?\\Notification"  # pseudo-reader that changes when readers come and go
+PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 
-_NO_READER = {
+_SERVICE_GONE = {
     scard.SCARD_E_NO_SERVICE,
     scard.SCARD_E_SERVICE_STOPPED,
+    scard.SCARD_F_COMM_ERROR,  # libpcsclite lost its socket to pcscd
+}
+_NO_READER = _SERVICE_GONE | {
     scard.SCARD_E_NO_READERS_AVAILABLE,
     scard.SCARD_E_UNKNOWN_READER,
     scard.SCARD_E_READER_UNAVAILABLE,
@@ -37,6 +51,9 @@ _NO_CARD = {
     scard.SCARD_W_UNPOWERED_CARD,
     scard.SCARD_W_UNRESPONSIVE_CARD,
 }
+_QUIET = {scard.SCARD_E_TIMEOUT, scard.SCARD_E_CANCELLED}
+
+T = TypeVar("T")
 
 
 def _error(hresult: int, doing: str, no_card: type[CardError] = NoCardError) -> CardError:
@@ -46,6 +63,10 @@ def _error(hresult: int, doing: str, no_card: type[CardError] = NoCardError) -> 
         return NoReaderError(message)
     if hresult in _NO_CARD:
         return no_card(message)
+    if hresult == scard.SCARD_E_SHARING_VIOLATION:
+        return CardBusyError(message)
+    if hresult == scard.SCARD_E_TIMEOUT:
+        return CardTimeoutError(message)
     return CardCommunicationError(message)
 
 
@@ -55,10 +76,15 @@ def _check(hresult: int, doing: str) -> None:
         raise _error(hresult, doing)
 
 
-@contextmanager
-def _context() -> Iterator[int]:
+def _establish() -> int:
     hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     _check(hresult, "connecting to the PC/SC service")
+    return int(context)
+
+
+@contextmanager
+def _context() -> Iterator[int]:
+    context = _establish()
     try:
         yield context
     finally:
@@ -85,13 +111,24 @@ def _state(context: int, reader: str, known: int = 0, timeout_ms: int = 0) -> tu
     return state & ~scard.SCARD_STATE_CHANGED, bytes(atr)
 
 
-def _has_card(state: int) -> bool:
+def has_card(state: int) -> bool:
+    """True when PC/SC reader state flags show a responsive card."""
     return bool(state & scard.SCARD_STATE_PRESENT) and not state & scard.SCARD_STATE_MUTE
 
 
 def _atr(context: int, reader: str) -> bytes | None:
     state, atr = _state(context, reader)
-    return atr if _has_card(state) else None
+    return atr if has_card(state) else None
+
+
+def _find(context: int, name: str | None) -> str:
+    readers = [r for r in _readers(context) if reader_matches(r, name)]
+    if not readers:
+        raise NoReaderError(f"no reader matching {name!r}" if name else "no reader")
+    if len(readers) == 1:
+        return readers[0]
+    with_card = [r for r in readers if _atr(context, r) is not None]
+    return (with_card or readers)[0]
 
 
 def list_readers() -> list[str]:
@@ -103,13 +140,7 @@ def list_readers() -> list[str]:
 def find_reader(name: str | None = None) -> str:
     """The reader whose name contains ``name`` (any reader if None), one with a card first."""
     with _context() as context:
-        readers = _readers(context)
-        if name is not None:
-            readers = [r for r in readers if name.casefold() in r.casefold()]
-        if not readers:
-            raise NoReaderError(f"no reader matching {name!r}" if name else "no reader")
-        with_card = [r for r in readers if _atr(context, r) is not None]
-        return (with_card or readers)[0]
+        return _find(context, name)
 
 
 def card_atr(reader: str) -> bytes | None:
@@ -127,36 +158,53 @@ def card_events(reader: str) -> tuple[bool, int]:
     """Card present, and the reader's card event count (high word of the PC/SC event state)."""
     with _context() as context:
         state, _ = _state(context, reader)
-    return _has_card(state), state >> 16
+    return has_card(state), state >> 16
 
 
 class PcscConnection(Connection):
-    """A shared connection to the card in one reader, inside a PC/SC transaction.
+    """An exclusive connection to the card in one reader (by its full name).
 
+    Exclusive, so no other program can slip commands in between ours (no
+    transaction needed: pcsc-lite's SCardBeginTransaction waits forever for
+    another holder, a sharing violation does not). If another program holds
+    the card for longer than :data:`BUSY_WAIT_S`: :class:`CardBusyError`.
     Closing resets the card, so a verified PIN never outlives the session.
+
+    Without ``context`` the connection opens and releases its own PC/SC
+    context. With one, the caller keeps it: it is left alone if connecting
+    fails, and handed to ``on_close`` (else released) when the connection closes.
     """
 
-    def __init__(self, reader: str) -> None:
+    def __init__(
+        self,
+        reader: str,
+        *,
+        context: int | None = None,
+        on_close: Callable[[int], None] | None = None,
+    ) -> None:
         self.reader = reader
-        hresult, self._context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        _check(hresult, "connecting to the PC/SC service")
+        self._context = _establish() if context is None else context
+        self._on_close = on_close or scard.SCardReleaseContext
         self._card: int | None = None
         try:
             self._card, self._protocol = self._connect()
         except CardError:
-            scard.SCardReleaseContext(self._context)
+            if context is None:
+                scard.SCardReleaseContext(self._context)
             raise
 
     def _connect(self) -> tuple[int, int]:
-        protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-        hresult, card, protocol = scard.SCardConnect(
-            self._context, self.reader, scard.SCARD_SHARE_SHARED, protocols
-        )
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while True:
+            hresult, card, protocol = scard.SCardConnect(
+                self._context, self.reader, scard.SCARD_SHARE_EXCLUSIVE, PROTOCOLS
+            )
+            if hresult != scard.SCARD_E_SHARING_VIOLATION or time.monotonic() >= deadline:
+                break
+            time.sleep(BUSY_POLL_S)
+        if hresult == scard.SCARD_E_SHARING_VIOLATION:
+            raise CardBusyError(f"another program is using the card in {self.reader!r}")
         _check(hresult, "connecting to the card")
-        hresult = scard.SCardBeginTransaction(card)
-        if hresult != scard.SCARD_S_SUCCESS:
-            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
-            _check(hresult, "starting a transaction")
         return card, protocol
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
@@ -169,6 +217,8 @@ class PcscConnection(Connection):
 
     def _transmit_failed(self, hresult: int) -> NoReturn:
         """A failed or empty exchange: some drivers report a lifted card only as no answer."""
+        if hresult in _SERVICE_GONE:
+            raise _error(hresult, "sending a command")
         if self._card_gone():
             raise CardRemovedError("card removed during a command")
         if hresult == scard.SCARD_S_SUCCESS:
@@ -179,29 +229,195 @@ class PcscConnection(Connection):
         """True if the card is gone, or leaves within the grace time (pcscd notices late)."""
         try:
             state, _ = _state(self._context, self.reader)
-            if _has_card(state):
+            if has_card(state):
                 state, _ = _state(self._context, self.reader, state, REMOVAL_GRACE_MS)
         except NoReaderError:
             return True
-        return not _has_card(state)
+        return not has_card(state)
 
     def close(self) -> None:
         if self._card is None:
             return
-        scard.SCardEndTransaction(self._card, scard.SCARD_LEAVE_CARD)
         scard.SCardDisconnect(self._card, scard.SCARD_RESET_CARD)
-        scard.SCardReleaseContext(self._context)
         self._card = None
+        self._on_close(self._context)
+
+
+def connect(name: str | None = None) -> PcscConnection:
+    """Find the reader matching ``name`` and connect to its card, in one PC/SC context."""
+    context = _establish()
+    try:
+        return PcscConnection(_find(context, name), context=context)
+    except CardError:
+        scard.SCardReleaseContext(context)
+        raise
+
+
+class _ContextPool:
+    """At most one idle PC/SC context, kept for the next call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._spare: int | None = None
+
+    def take(self) -> int | None:
+        with self._lock:
+            context, self._spare = self._spare, None
+        return context
+
+    def give_back(self, context: int) -> None:
+        with self._lock:
+            if self._spare is None:
+                self._spare = context
+                return
+        scard.SCardReleaseContext(context)
+
+    def close(self) -> None:
+        context = self.take()
+        if context is not None:
+            scard.SCardReleaseContext(context)
 
 
 class PcscBackend:
-    """Finds the reader by name on every call, so a reader plugged in later is used."""
+    """Finds the reader by name on every call, so a reader plugged in later is used.
+
+    One PC/SC context is kept between calls (establishing one costs about as
+    much as two APDUs) and released with the backend; a call that finds it
+    dead, because pcscd restarted, retries once with a fresh one. A session
+    that never ends keeps its own context, so the next call never waits behind
+    it. The reader found by the last connection is tried first; the readers
+    are listed again when that fails.
+    """
 
     def __init__(self, reader: str | None = None) -> None:
         self.reader = reader
+        self._pool = _ContextPool()
+        self._found: str | None = None
+        weakref.finalize(self, self._pool.close)  # pcscd serves at most 200 contexts
 
     def card_present(self) -> bool:
-        return card_present(find_reader(self.reader))
+        def present(context: int) -> bool:
+            present = _atr(context, _find(context, self.reader)) is not None
+            self._pool.give_back(context)
+            return present
+
+        return self._with_context(present)
 
     def connect(self) -> Connection:
-        return PcscConnection(find_reader(self.reader))
+        return self._with_context(self._connect)
+
+    def _connect(self, context: int) -> Connection:
+        """To the reader found last time, which skips listing the readers; else look again."""
+        found = self._found
+        if found is not None:
+            try:
+                return PcscConnection(found, context=context, on_close=self._pool.give_back)
+            except (NoReaderError, NoCardError):
+                self._found = None  # unplugged, or the card went into another matching reader
+        found = _find(context, self.reader)
+        connection = PcscConnection(found, context=context, on_close=self._pool.give_back)
+        self._found = found
+        return connection
+
+    def _with_context(self, use: Callable[[int], T]) -> T:
+        """``use(context)``, which owns the context once it returns; fresh if the kept one died."""
+        context = self._pool.take()
+        if context is not None:
+            try:
+                return use(context)
+            except NoReaderError:
+                pass  # pcscd may have restarted since the context was made
+            except CardError:
+                self._pool.give_back(context)
+                raise
+            scard.SCardReleaseContext(context)
+        context = _establish()
+        try:
+            return use(context)
+        except CardError:
+            self._pool.give_back(context)
+            raise
+
+
+def _reader_state(raw: int) -> ReaderState:
+    gone = bool(raw & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_IGNORE))
+    return ReaderState(raw & ~scard.SCARD_STATE_CHANGED, has_card(raw), raw >> 16, gone)
+
+
+class StatusWatcher:
+    """One PC/SC context that waits for reader and card changes (SCardGetStatusChange).
+
+    The PC/SC side of :class:`~kiosk.card.monitor.ReaderMonitor`. :meth:`cancel`
+    may be called from any thread and ends a :meth:`wait` at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # guards the context against cancel() during close()
+        self._context: int | None = None
+        self._pnp_state: int | None = None  # None: no PnP pseudo-reader (poll instead)
+
+    @property
+    def pnp(self) -> bool:
+        """True when :meth:`wait` also wakes up for readers coming and going."""
+        return self._pnp_state is not None
+
+    def open(self) -> None:
+        context = _establish()
+        with self._lock:
+            self._context = context
+        self._pnp_state = self._probe_pnp(context)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._context is not None:
+                scard.SCardReleaseContext(self._context)
+            self._context = None
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._context is not None:
+                scard.SCardCancel(self._context)
+
+    def readers(self) -> list[str]:
+        return _readers(self._require())
+
+    def wait(self, known: dict[str, int], timeout_ms: int) -> dict[str, ReaderState]:
+        """States of the readers in ``known`` that differ from the given raw states.
+
+        Returns early, possibly empty, when the reader list changes (PnP), on
+        :meth:`cancel` and after ``timeout_ms``.
+        """
+        watched = list(known.items())
+        if self._pnp_state is not None:
+            watched.append((PNP_READER, self._pnp_state))
+        hresult, states = scard.SCardGetStatusChange(self._require(), timeout_ms, watched)
+        if hresult in _QUIET:
+            return {}
+        _check(hresult, "waiting for reader changes")
+        if self._pnp_state is not None:
+            self._pnp_state = states[-1][1] & ~scard.SCARD_STATE_CHANGED
+        return {
+            reader: _reader_state(raw)
+            for reader, raw, _ in states
+            if reader in known and raw & scard.SCARD_STATE_CHANGED
+        }
+
+    def _require(self) -> int:
+        if self._context is None:
+            raise NoReaderError("the reader watcher is not open")
+        return self._context
+
+    @staticmethod
+    def _probe_pnp(context: int) -> int | None:
+        """The PnP pseudo-reader's state, or None where it is unknown (no PnP support).
+
+        pcsc-lite 1.9 answers a probe with a timeout; later versions with the
+        reader count in the high word, which later waits must hand back.
+        """
+        probe = [(PNP_READER, scard.SCARD_STATE_UNAWARE)]
+        hresult, states = scard.SCardGetStatusChange(context, 0, probe)
+        if hresult == scard.SCARD_E_TIMEOUT:
+            return int(scard.SCARD_STATE_UNAWARE)
+        if hresult != scard.SCARD_S_SUCCESS or states[0][1] & scard.SCARD_STATE_UNKNOWN:
+            return None
+        return int(states[0][1] & ~scard.SCARD_STATE_CHANGED)

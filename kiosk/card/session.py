@@ -16,6 +16,9 @@ MAX_PIN_TRIES = 3
 PIN_LENGTH = 4
 INDIVIDUAL_NUMBER_LENGTH = 12
 MAX_GET_RESPONSE = 32
+MAX_FILE_SIZE = 0x7FFF + apdu.MAX_SHORT_LE  # the last chunk may start at offset 7FFF
+MAX_READ_BINARY = 2 * MAX_FILE_SIZE // apdu.MAX_SHORT_LE  # allows chunks of half the size
+MAX_TLV_HEADER = tlv.MAX_TAG_BYTES + 1 + tlv.MAX_LENGTH_BYTES
 
 TAG_BASIC_INFO = 0xFF20
 TAG_HEADER = 0xDF21
@@ -98,6 +101,19 @@ def parse_individual_number(data: bytes) -> str:
     return number
 
 
+def _tlv_size(data: bytes) -> int | None:
+    """Size of the TLV ``data`` starts with; None while its header is still incomplete."""
+    try:
+        total = tlv.encoded_size(data)
+    except MalformedDataError:
+        if len(data) < MAX_TLV_HEADER:
+            return None  # a card may answer with fewer bytes than asked: read on
+        raise
+    if total > MAX_FILE_SIZE:
+        raise MalformedDataError("TLV longer than READ BINARY can address")
+    return total
+
+
 class MyNumberSession:
     """Speaks to the 券面事項入力補助AP over a :class:`Connection`.
 
@@ -106,9 +122,11 @@ class MyNumberSession:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._ef: int | None = None  # the selected EF, so that VERIFY after a tries-left skips it
 
     def select(self) -> None:
         """Select the application; a card without it is not a My Number card."""
+        self._ef = None
         _, sw = self._transmit(apdu.select_aid(apdu.AID_KENHOJO))
         if sw != apdu.SW_OK:
             raise NotMyNumberCardError(f"SELECT of the card-info input support AP gave {sw:04X}")
@@ -136,19 +154,27 @@ class MyNumberSession:
         return parse_individual_number(self._read_tlv_file(apdu.EF_INDIVIDUAL_NUMBER))
 
     def _select_ef(self, fid: int) -> None:
+        if self._ef == fid:
+            return
+        self._ef = None
         _, sw = self._transmit(apdu.select_ef(fid))
         apdu.check_sw(sw)
+        self._ef = fid
 
     def _read_tlv_file(self, fid: int) -> bytes:
+        """The TLV an EF starts with: one READ BINARY for up to 256 bytes, then exact chunks."""
         self._select_ef(fid)
         data = self._read_binary(0, apdu.MAX_SHORT_LE)
-        total = tlv.encoded_size(data)
-        while len(data) < total:
-            chunk = self._read_binary(len(data), min(total - len(data), apdu.MAX_SHORT_LE))
+        for _ in range(MAX_READ_BINARY):
+            total = _tlv_size(data)
+            if total is not None and len(data) >= total:
+                return data[:total]
+            missing = apdu.MAX_SHORT_LE if total is None else total - len(data)
+            chunk = self._read_binary(len(data), min(missing, apdu.MAX_SHORT_LE))
             if not chunk:
                 raise MalformedDataError("file ends before its TLV does")
             data += chunk
-        return data[:total]
+        raise MalformedDataError("the card keeps answering READ BINARY with short chunks")
 
     def _read_binary(self, offset: int, le: int) -> bytes:
         if offset > 0x7FFF:
@@ -161,7 +187,9 @@ class MyNumberSession:
         return data
 
     def _transmit(self, command: bytes) -> tuple[bytes, int]:
-        log.debug("card > %s", apdu.redact(command))
+        tracing = log.isEnabledFor(logging.DEBUG)
+        if tracing:
+            log.debug("card > %s", apdu.redact(command))
         data, sw = self._connection.send_and_receive(command)
         if sw >> 8 == apdu.SW1_WRONG_LE and len(command) == 5:
             data, sw = self._connection.send_and_receive(command[:4] + bytes([sw & 0xFF]))
@@ -172,5 +200,6 @@ class MyNumberSession:
             data += more
         else:
             raise ApduError(sw, "response never ended")
-        log.debug("card < %d bytes, SW %04X", len(data), sw)
+        if tracing:
+            log.debug("card < %d bytes, SW %04X", len(data), sw)
         return data, sw

@@ -1,4 +1,4 @@
-"""Persistence of visits and queue tickets, with the card data encrypted at rest.
+"""Persistence of visits, queue tickets and the access log; card data encrypted at rest.
 
 Blocking and thread-safe; call it from worker threads, never from the UI thread.
 """
@@ -14,9 +14,10 @@ from kiosk.storage.crypto import (
     VisitNotFound,
 )
 from kiosk.storage.models import TicketStatus, VisitStatus
-from kiosk.storage.store import Clock, Store, alembic_config, upgrade_database
+from kiosk.storage.store import AccessEvent, Clock, Store, alembic_config, upgrade_database
 
 __all__ = [
+    "AccessEvent",
     "Clock",
     "DatabaseUnavailable",
     "DecryptionFailed",

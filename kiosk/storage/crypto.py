@@ -1,8 +1,9 @@
 """Encryption of personal data at rest, the key file, and the storage errors.
 
 Blob format: ``key_id (1 byte) || nonce (12 bytes) || AES-256-GCM ciphertext+tag``.
-The associated data binds each blob to its visit reference and key id, so a blob
-copied into another row, or altered in any way, fails to decrypt.
+The associated data binds each blob to its purpose (the Person, or the individual
+number), its visit reference and key id, so a blob copied into another row or column,
+or altered in any way, fails to decrypt.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import secrets
 import stat
 from contextlib import suppress
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -20,7 +21,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 KEY_BYTES = 32
 NONCE_BYTES = 12
 CURRENT_KEY_ID = 1
-_AD_PREFIX = b"ward-kiosk/person/v1\x00"
+Purpose = Literal["person", "individual_number"]
+_PURPOSE_LABELS: dict[Purpose, str] = {
+    "person": "Personal data",
+    "individual_number": "Individual number",
+}
 _HEADER_BYTES = 1 + NONCE_BYTES
 
 
@@ -61,7 +66,7 @@ class DecryptionFailed(StorageError):
 
 
 class PersonCipher:
-    """Encrypts and decrypts personal data bound to a visit reference."""
+    """Encrypts and decrypts personal data bound to a purpose and a visit reference."""
 
     def __init__(self, key: bytes, *, key_id: int = CURRENT_KEY_ID) -> None:
         if len(key) != KEY_BYTES:
@@ -76,38 +81,46 @@ class PersonCipher:
     def key_id(self) -> int:
         return self._key_id
 
-    def encrypt(self, plaintext: bytes, *, reference: str) -> bytes:
+    def encrypt(self, plaintext: bytes, *, reference: str, purpose: Purpose = "person") -> bytes:
         """Return ``key_id || nonce || ciphertext`` for ``plaintext``."""
         nonce = secrets.token_bytes(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plaintext, _associated_data(self._key_id, reference))
-        return bytes([self._key_id]) + nonce + sealed
+        ad = _associated_data(purpose, self._key_id, reference)
+        return bytes([self._key_id]) + nonce + self._aead.encrypt(nonce, plaintext, ad)
 
-    def decrypt(self, blob: bytes, *, reference: str) -> bytes:
+    def decrypt(self, blob: bytes, *, reference: str, purpose: Purpose = "person") -> bytes:
         """Return the plaintext of ``blob``; raise DecryptionFailed if it does not verify."""
         if len(blob) < _HEADER_BYTES + 16:
-            raise _decryption_failed(reference, "it is too short to be a valid ciphertext")
+            raise _decryption_failed(purpose, reference, "it is too short to be a valid ciphertext")
         key_id = blob[0]
         if key_id != self._key_id:
             raise _decryption_failed(
-                reference, f"it was encrypted with key id {key_id}, this kiosk has {self._key_id}"
+                purpose,
+                reference,
+                f"it was encrypted with key id {key_id}, this kiosk has {self._key_id}",
             )
         nonce, sealed = blob[1:_HEADER_BYTES], blob[_HEADER_BYTES:]
         try:
-            return self._aead.decrypt(nonce, sealed, _associated_data(key_id, reference))
+            return self._aead.decrypt(nonce, sealed, _associated_data(purpose, key_id, reference))
         except InvalidTag:
             raise _decryption_failed(
+                purpose,
                 reference,
-                "it was modified, copied from another visit, or encrypted with a different key",
+                "it was modified, copied from another visit or column, "
+                "or encrypted with a different key",
             ) from None
 
 
-def _associated_data(key_id: int, reference: str) -> bytes:
-    return _AD_PREFIX + bytes([key_id]) + reference.encode("utf-8")
+def _associated_data(purpose: Purpose, key_id: int, reference: str) -> bytes:
+    # "person" gives b"ward-kiosk/person/v1\x00", the prefix used since the first
+    # release, so stored Person blobs stay readable. The prefixes differ before the
+    # NUL, so no reference can make one purpose's data equal another's.
+    prefix = b"ward-kiosk/" + purpose.encode("ascii") + b"/v1\x00"
+    return prefix + bytes([key_id]) + reference.encode("utf-8")
 
 
-def _decryption_failed(reference: str, why: str) -> DecryptionFailed:
+def _decryption_failed(purpose: Purpose, reference: str, why: str) -> DecryptionFailed:
     return DecryptionFailed(
-        f"Personal data of visit {reference} cannot be decrypted: {why}. "
+        f"{_PURPOSE_LABELS[purpose]} of visit {reference} cannot be decrypted: {why}. "
         "Check that the kiosk uses its original key file; otherwise treat the row as lost."
     )
 

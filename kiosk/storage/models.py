@@ -26,6 +26,10 @@ VisitStatus = Literal["in_progress", "completed", "abandoned"]
 TicketStatus = Literal["waiting", "called", "served", "no_show", "cancelled"]
 VISIT_STATUSES: tuple[str, ...] = get_args(VisitStatus)
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
+REFERENCE_MAX = 16
+ACTOR_MAX = 100
+ACTION_MAX = 64
+DETAIL_MAX = 200
 
 # Explicit constraint names keep Alembic migrations reproducible on every backend.
 NAMING_CONVENTION = {
@@ -67,23 +71,44 @@ class Base(DeclarativeBase):
 
 
 class VisitRow(Base):
-    """One visitor session. Card data lives only in ``person_ciphertext``."""
+    """One visitor session. Card data lives only in the two ``*_ciphertext`` columns."""
 
     __tablename__ = "visits"
     __table_args__ = (CheckConstraint(_in("status", VISIT_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    reference: Mapped[str] = mapped_column(String(REFERENCE_MAX), unique=True)
     kiosk_id: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(16))
     used_card: Mapped[bool] = mapped_column(default=False)
     answers: Mapped[dict[str, str]] = mapped_column(JSON)
     procedures: Mapped[list[str]] = mapped_column(JSON)
     person_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    number_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
     personal_data_purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AccessLogRow(Base):
+    """Who did what with which visit, and when. Never holds personal data.
+
+    ``visit_reference`` is kept as text so that an entry still names its visit after
+    the visit row is gone, and can record lookups of references that do not exist.
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(ACTOR_MAX))
+    action: Mapped[str] = mapped_column(String(ACTION_MAX))
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
+    visit_reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX), index=True)
+    detail: Mapped[str] = mapped_column(String(DETAIL_MAX), default="")
 
 
 class TicketRow(Base):

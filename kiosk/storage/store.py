@@ -1,8 +1,8 @@
 """Thread-safe, blocking persistence of visits and queue tickets.
 
 Every public method opens its own short session, so one ``Store`` can be shared
-by the UI's worker threads. Personal data (the card's Person) is only ever
-written encrypted; nothing personal is logged.
+by the UI's worker threads. Personal data (the card's Person and the individual
+number) is only ever written encrypted; nothing personal is logged.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -44,8 +46,13 @@ from kiosk.storage.crypto import (
     load_or_create_key,
 )
 from kiosk.storage.models import (
+    ACTION_MAX,
+    ACTOR_MAX,
+    DETAIL_MAX,
+    REFERENCE_MAX,
     TICKET_STATUSES,
     VISIT_STATUSES,
+    AccessLogRow,
     TicketCounterRow,
     TicketRow,
     TicketStatus,
@@ -64,6 +71,21 @@ REFERENCE_LENGTH = 8
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _IMMEDIATE = "kiosk_sqlite_begin_immediate"
 _ISSUE_ATTEMPTS = 3
+_ACTION = re.compile(r"[a-z][a-z0-9_.:-]*")
+# Twelve digits, bare or in groups of four: what an individual number looks like.
+_NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """One entry of the access log, as returned by ``Store.access_events``."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    visit_reference: str | None
+    detail: str
 
 
 def new_reference() -> str:
@@ -176,7 +198,11 @@ class Store:
         return reference
 
     def load_visit(self, reference: str) -> Visit:
-        """Return the stored visit with its person decrypted and its latest ticket."""
+        """Return the stored visit with its person and number decrypted, and its latest ticket.
+
+        Does not write the access log: a caller that goes on to use the individual
+        number records that with ``log_access``.
+        """
         reference = _normalise_reference(reference)
         with self._session() as session:
             row = _visit_by_reference(session, reference)
@@ -191,6 +217,7 @@ class Store:
             reference=row.reference,
             person=self._decrypt_person(row),
             used_card=row.used_card,
+            individual_number=self._decrypt_number(row),
             answers=dict(row.answers),
             procedures=list(row.procedures),
             ticket=_to_ticket(ticket_row) if ticket_row is not None else None,
@@ -198,7 +225,7 @@ class Store:
         )
 
     def purge_personal_data(self, older_than: timedelta, now: datetime | None = None) -> int:
-        """Delete the encrypted Person of visits started before ``now - older_than``.
+        """Delete the encrypted Person and number of visits started before ``now - older_than``.
 
         Answers, procedures and tickets stay (they hold no card data). Returns the
         number of visits newly marked purged, including visits that had no card data.
@@ -208,7 +235,7 @@ class Store:
             update(VisitRow)
             .where(VisitRow.started_at < now - older_than)
             .where(VisitRow.personal_data_purged_at.is_(None))
-            .values(person_ciphertext=None, personal_data_purged_at=now)
+            .values(person_ciphertext=None, number_ciphertext=None, personal_data_purged_at=now)
         )
         with self._session(write=True) as session:
             count = _rowcount(session.execute(stmt))
@@ -216,18 +243,68 @@ class Store:
         return count
 
     def abandon_stale_visits(self, older_than: timedelta, now: datetime | None = None) -> int:
-        """Mark visits still in progress that started before ``now - older_than`` abandoned."""
+        """Mark visits still in progress that started before ``now - older_than`` abandoned.
+
+        Their individual number is deleted too: no procedure will use it any more.
+        """
         now = _aware(now) if now is not None else self._now()
         stmt = (
             update(VisitRow)
             .where(VisitRow.started_at < now - older_than)
             .where(VisitRow.status == "in_progress")
-            .values(status="abandoned", finished_at=now)
+            .values(status="abandoned", finished_at=now, number_ciphertext=None)
         )
         with self._session(write=True) as session:
             count = _rowcount(session.execute(stmt))
         log.info("%d stale visits marked abandoned", count)
         return count
+
+    # -- access log -----------------------------------------------------------
+
+    def log_access(
+        self, *, actor: str, action: str, visit_reference: str | None, detail: str = ""
+    ) -> None:
+        """Append an entry to the access log, e.g. ``action="individual_number_read"``.
+
+        ``actor`` says who (``"kiosk:koto-1f-01"``, a staff id), ``action`` is a short
+        machine string, ``detail`` free text that must never hold personal data. An
+        unknown ``visit_reference`` is recorded as given, without a visit link.
+        Raises ValueError for invalid values, without repeating them.
+        """
+        reference = _normalise_reference(visit_reference) if visit_reference else None
+        _check_log_entry(actor=actor, action=action, reference=reference, detail=detail)
+        now = self._now()
+        with self._session(write=True) as session:
+            visit_id = None
+            if reference is not None:
+                visit_id = session.scalar(
+                    select(VisitRow.id).where(VisitRow.reference == reference)
+                )
+            session.add(
+                AccessLogRow(
+                    at=now,
+                    actor=actor,
+                    action=action,
+                    visit_id=visit_id,
+                    visit_reference=reference,
+                    detail=detail,
+                )
+            )
+        log.info("access logged: %s by %s on visit %s", action, actor, reference or "-")
+
+    def access_events(
+        self, *, visit_reference: str | None = None, limit: int = 100
+    ) -> list[AccessEvent]:
+        """Return up to ``limit`` access log entries, newest first, optionally of one visit."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        stmt = select(AccessLogRow).order_by(AccessLogRow.at.desc(), AccessLogRow.id.desc())
+        if visit_reference is not None:
+            reference = _normalise_reference(visit_reference)
+            stmt = stmt.where(AccessLogRow.visit_reference == reference)
+        with self._session() as session:
+            rows = session.scalars(stmt.limit(limit)).all()
+        return [_to_access_event(row) for row in rows]
 
     # -- tickets --------------------------------------------------------------
 
@@ -318,16 +395,37 @@ class Store:
         else:
             row.person_ciphertext = self._encrypt_person(visit.person, row.reference)
             row.personal_data_purged_at = None
+        if visit.individual_number is None:
+            row.number_ciphertext = None
+        else:
+            row.number_ciphertext = self._cipher.encrypt(
+                visit.individual_number.encode("utf-8"),
+                reference=row.reference,
+                purpose="individual_number",
+            )
+            row.personal_data_purged_at = None
 
     def _encrypt_person(self, person: Person, reference: str) -> bytes:
         plaintext = json.dumps(person.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        return self._cipher.encrypt(plaintext.encode("utf-8"), reference=reference)
+        return self._cipher.encrypt(
+            plaintext.encode("utf-8"), reference=reference, purpose="person"
+        )
 
     def _decrypt_person(self, row: VisitRow) -> Person | None:
         if row.person_ciphertext is None:
             return None
-        plaintext = self._cipher.decrypt(row.person_ciphertext, reference=row.reference)
+        plaintext = self._cipher.decrypt(
+            row.person_ciphertext, reference=row.reference, purpose="person"
+        )
         return Person.from_dict(json.loads(plaintext.decode("utf-8")))
+
+    def _decrypt_number(self, row: VisitRow) -> str | None:
+        if row.number_ciphertext is None:
+            return None
+        plaintext = self._cipher.decrypt(
+            row.number_ciphertext, reference=row.reference, purpose="individual_number"
+        )
+        return plaintext.decode("utf-8")
 
     def _issue_once(
         self, category: str, letter: str, counter: str, visit_reference: str | None
@@ -391,6 +489,34 @@ def _link_ticket(session: Session, visit_id: int, ticket: Ticket) -> None:
         .where(TicketRow.visit_id.is_(None))
         .values(visit_id=visit_id)
     )
+
+
+def _to_access_event(row: AccessLogRow) -> AccessEvent:
+    return AccessEvent(
+        id=row.id,
+        at=row.at.astimezone(),
+        actor=row.actor,
+        action=row.action,
+        visit_reference=row.visit_reference,
+        detail=row.detail,
+    )
+
+
+def _check_log_entry(*, actor: str, action: str, reference: str | None, detail: str) -> None:
+    """Reject log values that are malformed or might carry personal data (never echoed)."""
+    if not actor or len(actor) > ACTOR_MAX:
+        raise ValueError(f"access log actor must be 1 to {ACTOR_MAX} characters")
+    if len(action) > ACTION_MAX or not _ACTION.fullmatch(action):
+        raise ValueError(
+            f"access log action must be a machine string of at most {ACTION_MAX} characters "
+            "(lowercase letters, digits, '_', '.', ':', '-'), e.g. 'individual_number_read'"
+        )
+    if reference is not None and len(reference) > REFERENCE_MAX:
+        raise ValueError(f"visit reference must be at most {REFERENCE_MAX} characters")
+    if len(detail) > DETAIL_MAX:
+        raise ValueError(f"access log detail must be at most {DETAIL_MAX} characters")
+    if any(_NUMBER_LIKE.search(value) for value in (actor, action, reference or "", detail)):
+        raise ValueError("access log entry looks like it holds an individual number; refused")
 
 
 def _to_ticket(row: TicketRow) -> Ticket:

@@ -52,7 +52,9 @@ def run_kiosk(
     started = time.perf_counter()
     app = application()
     devices = assemble(context)
-    window = KioskWindow(context, devices.card, devices.checkout)
+    window = KioskWindow(
+        context, devices.card, devices.checkout, watch_readers=devices.watch_readers
+    )
     window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)
     # Kiosks run for days: delete expired card data every hour, not only at start.
     purge = QTimer(window)

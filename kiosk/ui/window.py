@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
+from kiosk.card.errors import CardBusyError
+from kiosk.card.monitor import ReaderEvent
 from kiosk.checkout import Checkout, Outcome
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label, guidance
 from kiosk.i18n import Translations
 from kiosk.interview import Interview
-from kiosk.person import Person
-from kiosk.services import CardReader
+from kiosk.person import Person, mask_individual_number
+from kiosk.services import CardReader, ReaderWatchFactory
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.screens.busy import BusyScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.identity import IdentityScreen
+from kiosk.ui.screens.number import NumberScreen
 from kiosk.ui.screens.pin import PinScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
@@ -37,7 +41,7 @@ from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
 
-CARD_POLL_MS = 400
+READER_SETTLE_S = 1.5  # "no reader" only once the monitor has had time to report one
 MIN_PIN_TRIES = 2  # with one try left the kiosk refuses: it must never lock a card
 
 
@@ -48,6 +52,7 @@ class KioskWindow(QMainWindow):
         card: CardReader,
         checkout: Checkout,
         runner: TaskRunner | None = None,
+        watch_readers: ReaderWatchFactory | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Ward kiosk")
@@ -62,6 +67,12 @@ class KioskWindow(QMainWindow):
         self._build_timers()
         self._connect()
         self.show_welcome()
+        self._reader_events = _ReaderEvents(self)
+        self._reader_events.arrived.connect(self._on_reader_event)
+        self.monitor = watch_readers(self._reader_events.arrived.emit) if watch_readers else None
+        self._watching_since = time.monotonic()
+        if self.monitor is not None:
+            self.monitor.start()
 
     # -- construction -------------------------------------------------------
 
@@ -74,6 +85,7 @@ class KioskWindow(QMainWindow):
         self.confirm = ConfirmScreen()
         self.question = QuestionScreen()
         self.result = ResultScreen()
+        self.number = NumberScreen()
         self.busy = BusyScreen()
         self.done = DoneScreen()
         for screen in self.screens:
@@ -90,6 +102,7 @@ class KioskWindow(QMainWindow):
             self.confirm,
             self.question,
             self.result,
+            self.number,
             self.busy,
             self.done,
         ]
@@ -97,19 +110,21 @@ class KioskWindow(QMainWindow):
     def _build_timers(self) -> None:
         kiosk = self.context.settings.kiosk
         self.idle = IdleWatcher(kiosk.idle_timeout_seconds * 1000, self)
-        self.card_poll = QTimer(self)
-        self.card_poll.setInterval(CARD_POLL_MS)
-        self._polling = False
+        self._cards: dict[str, bool] = {}  # reader name -> holds a card, from the monitor
+        self._checking = False  # a tries-left check of a new card is under way
+        self._reading = False  # the card is being read with a PIN
         self._await_removal = False
         self._error_shown = ""
+        self._pin_for_number = False  # the keypad asks for the PIN that reads the number
+        self._number_declined = False
 
     def _connect(self) -> None:
         self.welcome.language_chosen.connect(self.choose_language)
         self.welcome.start_requested.connect(self.start_visit)
         self.identity.back_requested.connect(self.end_visit)
         self.identity.no_card_chosen.connect(self.continue_without_card)
-        self.pin.submitted.connect(self._read_card)
-        self.pin.back_requested.connect(lambda: self.show_identity(await_removal=True))
+        self.pin.submitted.connect(self._pin_entered)
+        self.pin.back_requested.connect(self._pin_back)
         self.pin.no_card_chosen.connect(self.continue_without_card)
         self.confirm.confirmed.connect(self.show_question)
         self.confirm.back_requested.connect(self._forget_card)
@@ -117,8 +132,10 @@ class KioskWindow(QMainWindow):
         self.question.back_requested.connect(self.question_back)
         self.result.back_requested.connect(self.question_back)
         self.result.print_requested.connect(self.print_visit)
+        self.number.back_requested.connect(lambda: self._go(self.result))
+        self.number.skip_requested.connect(self._skip_number)
+        self.number.read_requested.connect(self._ask_number_pin)
         self.done.finished.connect(self.end_visit)
-        self.card_poll.timeout.connect(self._poll_card)
         self.idle.idle.connect(self._ask_for_more_time)
         self.overlay.extended.connect(self.idle.arm)
         self.overlay.expired.connect(self.end_visit)
@@ -157,16 +174,16 @@ class KioskWindow(QMainWindow):
     def show_identity(self, *, await_removal: bool = False, error: Exception | None = None) -> None:
         self.pin.clear()
         self.identity.show_waiting()
+        self._error_shown = getattr(error, "code", "unexpected") if error else ""
         if error is None:
             self.identity.notice.clear_message()
         else:
             self.identity.notice.show_message(self._error_text(error))
         self._await_removal = await_removal
         self._go(self.identity)
-        self.card_poll.start()
+        self._identity_update()
 
     def continue_without_card(self) -> None:
-        self.card_poll.stop()
         if self.visit is not None:
             self.visit.forget_card()
         self.show_question()
@@ -178,7 +195,6 @@ class KioskWindow(QMainWindow):
         self.show_identity(await_removal=True)
 
     def show_question(self) -> None:
-        self.card_poll.stop()
         if self.interview is None:
             return
         question = self.interview.current
@@ -217,33 +233,61 @@ class KioskWindow(QMainWindow):
 
     # -- the card -----------------------------------------------------------
 
-    def _poll_card(self) -> None:
-        if self._polling:
-            return
-        self._polling = True
-        self.runner.submit(self.card.card_present, self._card_polled, self._card_poll_failed)
+    def _on_reader_event(self, event: ReaderEvent) -> None:
+        """The monitor saw a reader or a card come or go (delivered on the GUI thread)."""
+        if event.kind == "reader_removed":
+            self._cards.pop(event.reader, None)
+        else:
+            self._cards[event.reader] = event.card_present
+        gone = event.kind in ("card_removed", "reader_removed")
+        screen = self.current_screen()
+        if screen is self.identity:
+            self._identity_update()
+        elif screen is self.pin and gone and not self._reading:
+            self._card_left_during_pin()
 
-    def _card_polled(self, present: bool) -> None:
-        self._polling = False
-        if self.current_screen() is not self.identity:
+    def _identity_update(self) -> None:
+        """Act on the reader's state: say there is no reader, or check a new card."""
+        if not self._cards:
+            settling = READER_SETTLE_S - (time.monotonic() - self._watching_since)
+            if settling > 0:  # the monitor's first report may still be on its way
+                QTimer.singleShot(int(settling * 1000) + 1, self, self._recheck_identity)
+            else:
+                self._show_identity_error(_Coded("no_reader"))
             return
-        if not present:
-            self._await_removal = False
-            if self.identity.notice.text() and self._error_shown == "no_reader":
-                self.identity.notice.clear_message()
+        if self._error_shown == "no_reader":
+            self._error_shown = ""
+            self.identity.notice.clear_message()
+        if not any(self._cards.values()):
+            self._await_removal = False  # the card was lifted: the next one is checked
             return
-        if self._await_removal:
+        if self._await_removal or self._checking:
             return
-        self.card_poll.stop()
+        self._checking = True
         self.identity.show_checking()
-        self.runner.submit(self.card.tries_left, self._tries_known, self._show_identity_error)
+        self.runner.submit(self.card.tries_left, self._tries_known, self._check_failed)
 
-    def _card_poll_failed(self, error: Exception) -> None:
-        self._polling = False
+    def _recheck_identity(self) -> None:
         if self.current_screen() is self.identity:
-            self._show_identity_error(error)
+            self._identity_update()
+
+    def _card_left_during_pin(self) -> None:
+        if self._pin_for_number:
+            self._pin_for_number = False
+            self.pin.clear()
+            self._go(self.number)
+            self.number.show_error(self._error_text(_Coded("card_removed")))
+        else:
+            self.show_identity(error=_Coded("card_removed"))
+
+    def _check_failed(self, error: Exception) -> None:
+        self._checking = False
+        self._show_identity_error(error)
 
     def _tries_known(self, tries: int) -> None:
+        self._checking = False
+        if self.current_screen() is not self.identity:
+            return
         if tries < MIN_PIN_TRIES:
             key = "pin_last_try" if tries == 1 else "pin_blocked"
             self._show_identity_error(_Coded(key))
@@ -260,13 +304,28 @@ class KioskWindow(QMainWindow):
         self._await_removal = self._error_shown != "no_reader"
         if self.current_screen() is not self.identity:
             self._go(self.identity)
-        self.card_poll.start()
+
+    def _pin_entered(self, pin: str) -> None:
+        if self._pin_for_number:
+            self._read_number(pin)
+        else:
+            self._read_card(pin)
+
+    def _pin_back(self) -> None:
+        if self._pin_for_number:
+            self._pin_for_number = False
+            self.pin.clear()
+            self._go(self.number)
+        else:
+            self.show_identity(await_removal=True)
 
     def _read_card(self, pin: str) -> None:
         card = self.card
+        self._reading = True
         self.runner.submit(lambda: card.read_basic_info(pin), self._card_read, self._pin_failed)
 
     def _card_read(self, person: Person) -> None:
+        self._reading = False
         if self.visit is None:
             return
         self.visit.person = person
@@ -275,6 +334,7 @@ class KioskWindow(QMainWindow):
         self._go(self.confirm)
 
     def _pin_failed(self, error: Exception) -> None:
+        self._reading = False
         code = getattr(error, "code", "")
         tries = getattr(error, "tries_left", None)
         if code == "wrong_pin" and isinstance(tries, int) and tries >= MIN_PIN_TRIES:
@@ -287,10 +347,83 @@ class KioskWindow(QMainWindow):
         else:
             self.show_identity(await_removal=code != "card_removed", error=error)
 
+    # -- the My Number, only for procedures that need it ----------------------
+
+    def _number_wanted(self) -> list[str]:
+        """Names of the procedures that need the number, when it may be read now."""
+        visit = self.visit
+        if visit is None or not visit.used_card or visit.individual_number or self._number_declined:
+            return []
+        needing = self.context.catalog.needing_individual_number(visit.procedures)
+        return [self.texts.procedure(p.id) for p in needing]
+
+    def _skip_number(self) -> None:
+        self._number_declined = True
+        self.print_visit()
+
+    def _ask_number_pin(self) -> None:
+        self.number.read.setEnabled(False)
+        self.runner.submit(self.card.tries_left, self._number_tries_known, self._number_failed)
+
+    def _number_tries_known(self, tries: int) -> None:
+        if tries < MIN_PIN_TRIES:
+            self.number.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
+            return
+        self._pin_for_number = True
+        self.pin.retranslate(self.texts)
+        self.pin.set_purpose_title(self.texts.text("ui.number.pin_title"))
+        self.pin.start(tries)
+        self._go(self.pin)
+
+    def _read_number(self, pin: str) -> None:
+        visit, card, checkout = self.visit, self.card, self.checkout
+        if visit is None:
+            return
+        self._reading = True
+        self.runner.submit(
+            lambda: checkout.read_individual_number(card, pin, visit),
+            self._number_read,
+            self._number_failed,
+        )
+
+    def _number_read(self, number: str) -> None:
+        self._reading = False
+        if self.visit is None:
+            return
+        self.visit.individual_number = number
+        self._pin_for_number = False
+        masked = mask_individual_number(number)
+        self.result.show_info(self.texts.text("ui.number.read_done", masked=masked))
+        self._go(self.result)
+
+    def _number_failed(self, error: Exception) -> None:
+        self._reading = False
+        code = getattr(error, "code", "")
+        tries = getattr(error, "tries_left", None)
+        if code == "wrong_pin" and isinstance(tries, int) and tries >= MIN_PIN_TRIES:
+            self.pin.start(tries)
+            self.pin.notice.show_message(self._error_text(error))
+            return
+        self._pin_for_number = False
+        self.pin.clear()
+        self._go(self.number)
+        if code == "wrong_pin":
+            self.number.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
+        elif code in ("pin_last_try", "pin_blocked"):
+            self.number.refuse(self._error_text(error))
+        else:
+            self.number.read.setEnabled(True)
+            self.number.show_error(self._error_text(error))
+
     # -- printing and the end of the visit ----------------------------------
 
     def print_visit(self) -> None:
         if self.visit is None:
+            return
+        wanted = self._number_wanted()
+        if wanted:
+            self.number.offer(self.texts, wanted)
+            self._go(self.number)
             return
         self.result.print.setEnabled(False)
         self._go(self.busy, idle=False)
@@ -332,13 +465,15 @@ class KioskWindow(QMainWindow):
     def end_visit(self) -> None:
         """The visitor has gone: forget everything and show the welcome screen."""
         self.runner.cancel_all()
-        self.card_poll.stop()
-        self._polling = False
+        self._checking = False
+        self._reading = False
+        self._pin_for_number = False
+        self._number_declined = False
         self.overlay.stop()
         visit = self.visit
         if visit is not None and visit.ticket is None and visit.answers:
             record = copy.copy(visit)
-            record.person = None
+            record.forget_card()
             record.answers = dict(visit.answers)
             record.procedures = list(visit.procedures)
             self.runner.submit(lambda: self.checkout.abandon(record), _ignore, _log_failure)
@@ -368,8 +503,10 @@ class KioskWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop timers and wait for workers, so no thread outlives the window."""
-        self.card_poll.stop()
+        """Stop timers, the reader monitor and the workers: no thread outlives the window."""
+        if self.monitor is not None:
+            self.monitor.stop()
+            self.monitor = None
         self.idle.shutdown()
         self.done.wipe()
         self.overlay.stop()
@@ -379,6 +516,12 @@ class KioskWindow(QMainWindow):
     def visible_texts(self) -> list[str]:
         """Every text any label in the window holds (for the wipe checks)."""
         return [w.text() for w in self.findChildren(QLabel) if w.text()]
+
+
+class _ReaderEvents(QObject):
+    """Carries monitor events from its thread to the GUI thread (a queued signal)."""
+
+    arrived = Signal(object)
 
 
 class _Coded(Exception):
@@ -392,6 +535,8 @@ class _Coded(Exception):
 def error_text(texts: Translations, error: Exception) -> str:
     """The visitor-facing message for an error, in the visitor's language."""
     code = getattr(error, "code", "unexpected")
+    if isinstance(error, CardBusyError):
+        code = "card_busy"  # a card_error to programs, but the visitor only has to wait
     values: dict[str, Any] = {}
     if code == "wrong_pin":
         values["n"] = getattr(error, "tries_left", "?")

@@ -57,6 +57,7 @@ def test_repr_hides_secrets() -> None:
         ("birth_date", "1985-13-01"),
         ("name", ""),
         ("card", "transit"),
+        ("fault", "flaky"),
         ("nickname", "はなちゃん"),
     ],
 )
@@ -73,3 +74,9 @@ def test_unreadable_file(tmp_path: Path) -> None:
     bad.write_text("name = ", encoding="utf-8")
     with pytest.raises(PersonaError, match=r"bad\.toml"):
         load_persona(bad)
+
+
+def test_fault_field() -> None:
+    assert persona_from_dict(VALID).fault == "none"
+    assert persona_from_dict({**VALID, "fault": "garbage"}).fault == "garbage"
+    assert load_persona(resource("personas", "malformed.toml")).fault == "malformed_basic_info"

@@ -56,8 +56,7 @@ def test_full_read_sends_exactly_the_reference_commands() -> None:
         (SELECT_AP, OK),
         (SELECT_PIN, OK),
         (VERIFY_EMPTY, "63C3"),
-        (SELECT_PIN, OK),
-        (VERIFY_1234, OK),
+        (VERIFY_1234, OK),  # EF 0011 is still selected
         (SELECT_BASIC, OK),
         ("00B0000000", DEMO_BASIC_INFO + OK),
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from kiosk.card.virtual.card import ATR, CardVanished, VirtualMyNumberCard
+from kiosk.card import tlv
+from kiosk.card.errors import MalformedDataError
+from kiosk.card.virtual.card import ATR, GARBAGE, CardVanished, VirtualMyNumberCard
 from kiosk.card.virtual.persona import load_persona
 from kiosk.resources import resource
 
@@ -132,3 +136,34 @@ def test_vanish_after_lifts_the_card() -> None:
 def test_every_shipped_persona_loads() -> None:
     for path in sorted(Path(resource("personas")).glob("*.toml")):
         assert persona_card(path.name).persona.person.name
+
+
+def _read_basic_info(card: VirtualMyNumberCard) -> bytes:
+    run(card, SELECT_AP, SELECT_PIN, VERIFY_1234, SELECT_BASIC)
+    return card.process(bytes.fromhex("00B0000000"))
+
+
+def test_malformed_basic_info_fault() -> None:
+    answer = _read_basic_info(persona_card("malformed.toml"))
+    assert answer[-2:] == b"\x90\x00"
+    outer = tlv.parse(answer[:-2])
+    assert outer.tag == 0xFF20  # the frame is sound, its items are not
+    with pytest.raises(MalformedDataError):
+        tlv.parse_dict(outer.value)
+
+
+def test_garbage_fault() -> None:
+    answer = _read_basic_info(persona_card("garbage.toml"))
+    assert answer == GARBAGE[:256] + b"\x90\x00"
+
+
+def test_interrupt_cuts_a_delay_short() -> None:
+    card = persona_card(delay=30)
+    threading.Timer(0.1, card.interrupt).start()
+    started = time.monotonic()
+    with pytest.raises(CardVanished):
+        card.process(bytes.fromhex(SELECT_AP))
+    assert time.monotonic() - started < 5
+    card.resume()
+    card.delay = 0
+    assert run(card, SELECT_AP) == ["9000"]

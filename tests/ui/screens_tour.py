@@ -24,7 +24,7 @@ from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.ui.app import apply_theme
 from kiosk.ui.window import KioskWindow
-from tests.kiosk_fixture import make_checkout
+from tests.kiosk_fixture import make_checkout, watch_readers
 
 READER = "Virtual PCD 00 00"
 PIN = "1234"
@@ -95,6 +95,17 @@ def japanese_path_with_card(tour: Tour) -> None:
     tour.shot("printing-ja")
     w._go(w.result)
     tour.click(w.result.print)
+    tour.on(w.number)
+    tour.shot("number-ja")
+    tour.click(w.number.read)
+    tour.on(w.pin)
+    tour.shot("pin-ja-number")
+    for digit in PIN:
+        tour.click(w.pin.keys[digit])
+    tour.click(w.pin.ok_key)
+    tour.on(w.result)
+    tour.shot("result-ja-number-read")
+    tour.click(w.result.print)
     tour.on(w.done)
     tour.shot("done-ja")
     tour.click(w.done.finish)
@@ -142,7 +153,7 @@ def main(outdir: Path, workdir: Path) -> int:
     )
     context = KioskContext.load(settings=settings)
     checkout = make_checkout(context)
-    window = KioskWindow(context, CardService(READER), checkout)
+    window = KioskWindow(context, CardService(READER), checkout, watch_readers=watch_readers)
     window.setGeometry(app.primaryScreen().geometry())
     window.showFullScreen()
     tour = Tour(window, outdir)

@@ -6,8 +6,9 @@ as long as the object (it survives resets); the verified state does not.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-import time
+import threading
 from collections.abc import Callable
 from functools import reduce
 
@@ -84,6 +85,16 @@ def basic_info_file(person: Person) -> bytes:
     return tlv.encode(TAG_BASIC_INFO, b"".join(tlv.encode(tag, value) for tag, value in items))
 
 
+def malformed_basic_info_file(person: Person) -> bytes:
+    """EF 0002 with a sound outer TLV whose name item claims 255 bytes it does not have."""
+    inner = tlv.encode(TAG_HEADER, b"\x01\x00\x00") + bytes.fromhex("DF2281FF")
+    return tlv.encode(TAG_BASIC_INFO, inner + person.name.encode("utf-8"))
+
+
+# What a "garbage" card answers to every READ BINARY (with 90 00): no TLV at all.
+GARBAGE = hashlib.sha256(b"garbage").digest() * 8
+
+
 def individual_number_file(number: str) -> bytes:
     """EF 0001: tag ``FF10`` holding the 12 ASCII digits."""
     return tlv.encode(TAG_INDIVIDUAL_NUMBER, number.encode("ascii"))
@@ -98,7 +109,9 @@ class VirtualMyNumberCard:
 
     ``log`` keeps every command APDU, redacted like trace logs. Faults:
     ``vanish_after`` APDUs are answered, then the card is lifted; ``delay``
-    seconds pass before each answer.
+    seconds pass before each answer (:meth:`interrupt` cuts a delay short by
+    lifting the card); the persona's ``fault`` breaks EF 0002 or makes every
+    READ BINARY answer junk.
     """
 
     atr = ATR
@@ -115,9 +128,15 @@ class VirtualMyNumberCard:
         self._selected_ap = False
         self._ef: int | None = None
         self._verified = False
+        self._interrupted = threading.Event()
+        basic_info = (
+            malformed_basic_info_file
+            if persona.fault == "malformed_basic_info"
+            else basic_info_file
+        )
         self._files = {
             EF_INDIVIDUAL_NUMBER: individual_number_file(persona.individual_number),
-            EF_BASIC_INFO: basic_info_file(persona.person),
+            EF_BASIC_INFO: basic_info(persona.person),
         }
         self._handlers: dict[int, Callable[[Command], Answer]] = {
             INS_SELECT: self._select,
@@ -135,6 +154,14 @@ class VirtualMyNumberCard:
         """True once the card has been lifted by ``vanish_after``."""
         return self.vanish_after is not None and len(self.log) >= self.vanish_after
 
+    def interrupt(self) -> None:
+        """The card is taken out: an answer being delayed is never given (CardVanished)."""
+        self._interrupted.set()
+
+    def resume(self) -> None:
+        """The card is put back after :meth:`interrupt`."""
+        self._interrupted.clear()
+
     def power_on(self) -> None:
         self._clear()
 
@@ -151,8 +178,8 @@ class VirtualMyNumberCard:
         if self.vanished:
             raise CardVanished()
         self.log.append(redact(apdu))
-        if self.delay:
-            time.sleep(self.delay)
+        if self.delay and self._interrupted.wait(self.delay):
+            raise CardVanished()
         data, sw = self._answer(apdu)
         return data + sw.to_bytes(2, "big")
 
@@ -210,6 +237,8 @@ class VirtualMyNumberCard:
         if not self._verified:
             return b"", SW_SECURITY_NOT_SATISFIED
         offset = command.p1 << 8 | command.p2
+        if self.persona.fault == "garbage":
+            content = GARBAGE
         if offset >= len(content):
             return b"", SW_OFFSET_OUT_OF_RANGE
         return content[offset : offset + (command.le or MAX_SHORT_LE)], SW_OK

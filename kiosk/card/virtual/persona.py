@@ -13,6 +13,7 @@ from kiosk.card.session import MAX_PIN_TRIES, PIN_LENGTH, is_valid_individual_nu
 from kiosk.person import Person, Sex
 
 CARD_TYPES = ("mynumber", "other")
+FAULTS = ("none", "malformed_basic_info", "garbage")
 _FIELDS = {
     "name",
     "address",
@@ -22,6 +23,7 @@ _FIELDS = {
     "pin",
     "tries_left",
     "card",
+    "fault",
 }
 
 
@@ -38,6 +40,7 @@ class Persona:
     pin: str = field(repr=False)
     tries_left: int = MAX_PIN_TRIES
     card: str = "mynumber"  # "other": a card without the 券面事項入力補助AP
+    fault: str = "none"  # "malformed_basic_info": EF 0002 holds a broken TLV; "garbage": junk
 
 
 def load_persona(path: Path) -> Persona:
@@ -66,6 +69,7 @@ def persona_from_dict(data: dict[str, object]) -> Persona:
         pin=_pin(data),
         tries_left=_tries(data),
         card=_choice(data, "card", CARD_TYPES, default="mynumber"),
+        fault=_choice(data, "fault", FAULTS, default="none"),
     )
 
 

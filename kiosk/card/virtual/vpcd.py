@@ -73,11 +73,15 @@ class VpcdEmulator:
         return self._card
 
     def insert(self, card: VirtualMyNumberCard) -> None:
+        card.resume()
         self._card = card
         self._wake.set()
 
     def remove(self) -> None:
-        self._card = None
+        """Lift the card, even in the middle of a delayed answer."""
+        card, self._card = self._card, None
+        if card is not None:
+            card.interrupt()
         self._wake.set()
 
     def start(self) -> None:
@@ -88,6 +92,8 @@ class VpcdEmulator:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        if self._card is not None:
+            self._card.interrupt()
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)

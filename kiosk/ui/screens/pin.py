@@ -74,6 +74,10 @@ class PinScreen(ScreenFrame):
         self.back.setText(texts.text("ui.common.back"))
         self.no_card.setText(texts.text("ui.errors.continue_without_card"))
 
+    def set_purpose_title(self, title: str) -> None:
+        """The same keypad also asks for the PIN that reads the My Number."""
+        self.title.setText(title)
+
     def start(self, tries_left: int) -> None:
         """Ready for a fresh PIN; shows the tries the card reported."""
         self.clear()

@@ -16,6 +16,9 @@ class ResultScreen(ScreenFrame):
 
     def __init__(self) -> None:
         super().__init__("result")
+        self.info = label(role="status")
+        self.info.hide()
+        self.body.addWidget(self.info)
         self._list = QWidget()
         self._rows = QVBoxLayout(self._list)
         self._rows.setSpacing(20)
@@ -34,13 +37,19 @@ class ResultScreen(ScreenFrame):
         self.print.setEnabled(True)
         self.notice.clear_message()
         self.wipe()
+        self.info.hide()
         for number, step in enumerate(steps, start=1):
             card = _step_card(number, step, texts)
             self._rows.addWidget(card)
             card.show()  # children added to a shown widget stay hidden otherwise
         self._rows.addStretch(1)
 
+    def show_info(self, text: str) -> None:
+        self.info.setText(text)
+        self.info.show()
+
     def wipe(self) -> None:
+        self.info.clear()
         while self._rows.count():
             item = self._rows.takeAt(0)
             widget = item.widget() if item is not None else None
