@@ -116,7 +116,10 @@ class CardService:
         call = _Call(self._backend, work)
         deadline = time.monotonic() + self.timeout
         self._worker.submit(call)
-        if not call.connected.wait(min(CONNECT_WAIT_S, self.timeout)):
+        # One wake-up in the usual case: most sessions end within the connect allowance.
+        if call.done.wait(min(CONNECT_WAIT_S, self.timeout)):
+            return call.result()
+        if not call.connected.is_set():
             self._abandon(call)  # pcsc-lite waits forever for another program's transaction
             raise CardBusyError("could not connect to the card: another program is using it")
         if not call.done.wait(max(0.0, deadline - time.monotonic())):
