@@ -141,3 +141,37 @@ def test_a_reader_held_by_another_program_asks_the_visitor_to_wait(
         SCardDisconnect(handle, SCARD_LEAVE_CARD)
         SCardReleaseContext(context)
         pcsc_reader.remove()
+
+
+def test_a_card_lifted_in_the_middle_of_the_read_is_asked_for_again(
+    visitor, kiosk_window, pcsc_reader
+):
+    window = kiosk_window
+    # The tries-left check takes 3 commands; the card goes during the PIN read after it.
+    card = pcsc_reader.insert("demo.toml", vanish_after=5)
+    try:
+        visitor.start("en")
+        visitor.enter_pin(card.persona.pin)
+        visitor.qtbot.waitUntil(
+            lambda: "moved away while it was being read" in window.identity.notice.text(),
+            timeout=EVENT_MS,
+        )
+        assert window.visit is not None and window.visit.person is None
+        assert card.tries_left == 3  # the PIN was not spent
+    finally:
+        pcsc_reader.remove()
+
+
+def test_a_card_that_stops_answering_is_given_up_on_in_time(visitor, kiosk_window, pcsc_reader):
+    window = kiosk_window
+    window.card.timeout = 1.0  # the kiosk's default is 10 s
+    pcsc_reader.insert("demo.toml", delay=0.6)
+    try:
+        visitor.start("en")
+        visitor.qtbot.waitUntil(
+            lambda: "could not be read" in window.identity.notice.text(), timeout=EVENT_MS
+        )
+        assert window.identity.no_card.isEnabled()
+        assert window.visit is not None
+    finally:
+        pcsc_reader.remove()
