@@ -289,8 +289,7 @@ class KioskWindow(QMainWindow):
         if self.current_screen() is not self.identity:
             return
         if tries < MIN_PIN_TRIES:
-            key = "pin_last_try" if tries == 1 else "pin_blocked"
-            self._show_identity_error(_Coded(key))
+            self._show_identity_error(_too_few_tries(tries))
             return
         self.pin.retranslate(self.texts)
         self.pin.start(tries)
@@ -335,17 +334,19 @@ class KioskWindow(QMainWindow):
 
     def _pin_failed(self, error: Exception) -> None:
         self._reading = False
-        code = getattr(error, "code", "")
-        tries = getattr(error, "tries_left", None)
-        if code == "wrong_pin" and isinstance(tries, int) and tries >= MIN_PIN_TRIES:
-            self.pin.start(tries)
-            self.pin.notice.show_message(self._error_text(error))
-        elif code == "wrong_pin":
-            self.pin.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
-        elif code in ("pin_last_try", "pin_blocked"):
-            self.pin.refuse(self._error_text(error))
+        refusal = _refusal(error)
+        if refusal is None and getattr(error, "code", "") == "wrong_pin":
+            self._ask_pin_again(error)
+        elif refusal is not None:
+            self.pin.refuse(self._error_text(refusal))
         else:
+            code = getattr(error, "code", "")
             self.show_identity(await_removal=code != "card_removed", error=error)
+
+    def _ask_pin_again(self, error: Exception) -> None:
+        """A wrong PIN with tries to spare: the keypad again, with the tries the card reports."""
+        self.pin.start(getattr(error, "tries_left", MIN_PIN_TRIES))
+        self.pin.notice.show_message(self._error_text(error))
 
     # -- the My Number, only for procedures that need it ----------------------
 
@@ -367,7 +368,7 @@ class KioskWindow(QMainWindow):
 
     def _number_tries_known(self, tries: int) -> None:
         if tries < MIN_PIN_TRIES:
-            self.number.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
+            self.number.refuse(self._error_text(_too_few_tries(tries)))
             return
         self._pin_for_number = True
         self.pin.retranslate(self.texts)
@@ -398,19 +399,15 @@ class KioskWindow(QMainWindow):
 
     def _number_failed(self, error: Exception) -> None:
         self._reading = False
-        code = getattr(error, "code", "")
-        tries = getattr(error, "tries_left", None)
-        if code == "wrong_pin" and isinstance(tries, int) and tries >= MIN_PIN_TRIES:
-            self.pin.start(tries)
-            self.pin.notice.show_message(self._error_text(error))
+        refusal = _refusal(error)
+        if refusal is None and getattr(error, "code", "") == "wrong_pin":
+            self._ask_pin_again(error)
             return
         self._pin_for_number = False
         self.pin.clear()
         self._go(self.number)
-        if code == "wrong_pin":
-            self.number.refuse(self._error_text(_Coded("pin_last_try" if tries else "pin_blocked")))
-        elif code in ("pin_last_try", "pin_blocked"):
-            self.number.refuse(self._error_text(error))
+        if refusal is not None:
+            self.number.refuse(self._error_text(refusal))
         else:
             self.number.read.setEnabled(True)
             self.number.show_error(self._error_text(error))
@@ -530,6 +527,19 @@ class _Coded(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+def _too_few_tries(tries: int) -> _Coded:
+    return _Coded("pin_last_try" if tries == 1 else "pin_blocked")
+
+
+def _refusal(error: Exception) -> Exception | None:
+    """Why the kiosk must not ask for the PIN again after ``error``; None when it may."""
+    code = getattr(error, "code", "")
+    if code == "wrong_pin":
+        tries = getattr(error, "tries_left", 0)
+        return _too_few_tries(tries) if tries < MIN_PIN_TRIES else None
+    return error if code in ("pin_last_try", "pin_blocked") else None
 
 
 def error_text(texts: Translations, error: Exception) -> str:
