@@ -149,13 +149,15 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
         visitor = Visitor(qtbot, window)
         print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
         visitor.wait_for(window.done)
-        assert window.done.notice.text() == ""
+        assert window.done.notice.text() == "", cups_pdf_queue.log_tail()
         assert window.visit is not None
         pattern = f"*{window.visit.reference}*.pdf"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not list(cups_pdf_queue.output_dir.glob(pattern)):
             time.sleep(0.2)
-        [pdf] = list(cups_pdf_queue.output_dir.glob(pattern))
+        found = sorted(p.name for p in cups_pdf_queue.output_dir.iterdir())
+        [pdf] = list(cups_pdf_queue.output_dir.glob(pattern)) or [None]
+        assert pdf is not None, f"{pattern} not in {found}\n{cups_pdf_queue.log_tail()}"
         # cups-pdf re-renders through PostScript, which garbles extracted Japanese:
         # the visit reference (Latin) shows that this visit's form came through.
         assert window.visit.reference in pdf_text(pdf)
