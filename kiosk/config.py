@@ -92,6 +92,28 @@ class CardSettings(_Section):
     """Part of the card reader's name; empty takes the first reader."""
 
 
+class VoiceSettings(_Section):
+    voice: str = ""
+    """Text-to-speech voice id (pyttsx3); empty picks one for the language."""
+    rate: int = Field(150, ge=60, le=400)
+    """Words per minute."""
+    volume: float = Field(0.9, ge=0.0, le=1.0)
+    """Volume every visit starts at."""
+
+
+class SpeechSettings(_Section):
+    models: dict[str, str] = Field(default_factory=dict)
+    """Vosk model folder per language code; a language without one hides the Speak button."""
+    model_dir: str = ""
+    """Where `ward-kiosk models install` puts models; empty means ``<data dir>/models``."""
+    listen_on_every_screen: bool = False
+    """Listen whenever a choice screen is shown, not only after Speak is touched."""
+    read_aloud: bool = True
+    """Read every screen aloud in the visitor's language."""
+    voices: dict[str, VoiceSettings] = Field(default_factory=dict)
+    """Voice, rate and volume per language code."""
+
+
 class CounterSettings(_Section):
     number: str = Field(min_length=1)
     """What the counter is called on signs, e.g. "3" for counter 3."""
@@ -108,6 +130,7 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     printing: PrintingSettings = PrintingSettings()
     card: CardSettings = CardSettings()
+    speech: SpeechSettings = SpeechSettings()
     counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
 
     @field_validator("counters")
@@ -123,6 +146,9 @@ class Settings(_Section):
 
     def key_file(self) -> Path:
         return Path(self.database.key_file) if self.database.key_file else config_dir() / "data.key"
+
+    def speech_model_dir(self) -> Path:
+        return Path(self.speech.model_dir) if self.speech.model_dir else data_dir() / "models"
 
     def output_dir(self) -> Path:
         return (
