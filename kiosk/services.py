@@ -37,3 +37,15 @@ class ReaderWatch(Protocol):
 
 
 ReaderWatchFactory = Callable[[Callable[["ReaderEvent"], None]], ReaderWatch]
+
+
+class Speaker(Protocol):
+    """Reads text aloud from a thread of its own; every call returns at once."""
+
+    def say(self, text: str, language: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def reset_volume(self) -> None: ...
+
+    def close(self) -> None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, SignalInstance
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -54,6 +54,14 @@ class WrapButton(QPushButton):
         return max(self.minimumHeight(), label)
 
 
+PRIVATE = "private"  # a widget property: never read aloud (personal data, PIN dots)
+
+
+def mark_private(widget: QWidget) -> QWidget:
+    widget.setProperty(PRIVATE, True)
+    return widget
+
+
 def label(text: str = "", role: str = "body", wrap: bool = True) -> QLabel:
     widget = QLabel(text)
     widget.setObjectName(role)
@@ -64,6 +72,8 @@ def label(text: str = "", role: str = "body", wrap: bool = True) -> QLabel:
 
 class Notice(QLabel):
     """A message the visitor must read: boxed, with a mark, hidden when empty."""
+
+    shown = Signal(str)  # so the message is also read aloud
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +86,7 @@ class Notice(QLabel):
         self.setText(f"！  {text}")
         self.setAccessibleName(text)
         self.show()
+        self.shown.emit(text)
 
     def clear_message(self) -> None:
         self.clear()
@@ -90,6 +101,9 @@ class ScreenFrame(QWidget):
         self.setObjectName(name)
         self.title = label(role="title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.repeat = QPushButton()
+        self.repeat.setObjectName("repeat")
+        self.repeat.hide()  # shown when the kiosk reads screens aloud
         self.notice = Notice()
         self.body = QVBoxLayout()
         self.body.setSpacing(16)
@@ -98,7 +112,10 @@ class ScreenFrame(QWidget):
         self.outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(64, 32, 64, 32)
         outer.setSpacing(20)
-        outer.addWidget(self.title)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.repeat, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(header)
         outer.addLayout(self.body, 1)
         outer.addWidget(self.notice)
         outer.addLayout(self.footer)

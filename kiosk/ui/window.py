@@ -24,9 +24,10 @@ from kiosk.guidance import counter_label, guidance
 from kiosk.i18n import Translations
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
-from kiosk.services import CardReader, ReaderWatchFactory
+from kiosk.services import CardReader, ReaderWatchFactory, Speaker
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.narration import screen_speech
 from kiosk.ui.screens.busy import BusyScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
@@ -37,6 +38,7 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.tasks import TaskRunner
+from kiosk.ui.widgets import ScreenFrame
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class KioskWindow(QMainWindow):
         checkout: Checkout,
         runner: TaskRunner | None = None,
         watch_readers: ReaderWatchFactory | None = None,
+        speaker: Speaker | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Ward kiosk")
@@ -63,6 +66,7 @@ class KioskWindow(QMainWindow):
         self.visit: Visit | None = None
         self.interview: Interview | None = None
         self.texts = context.texts_for(context.languages[0])
+        self.speaker = speaker
         self._build_screens()
         self._build_timers()
         self._connect()
@@ -94,7 +98,7 @@ class KioskWindow(QMainWindow):
         self.overlay = IdleOverlay(self)
 
     @property
-    def screens(self) -> list[QWidget]:
+    def screens(self) -> list[ScreenFrame]:
         return [
             self.welcome,
             self.identity,
@@ -137,8 +141,41 @@ class KioskWindow(QMainWindow):
         self.number.read_requested.connect(self._ask_number_pin)
         self.done.finished.connect(self.end_visit)
         self.idle.idle.connect(self._ask_for_more_time)
+        self._connect_speech()
         self.overlay.extended.connect(self.idle.arm)
         self.overlay.expired.connect(self.end_visit)
+
+    # -- reading aloud ------------------------------------------------------
+
+    def _connect_speech(self) -> None:
+        if self.speaker is None:
+            return
+        speaker = self.speaker
+        self.idle.activity.connect(speaker.stop)  # any touch stops speech
+        self.pin.digit_count_changed.connect(self._say_digit_count)
+        for screen in self.screens:
+            screen.repeat.show()
+            screen.repeat.clicked.connect(self.read_aloud)
+            screen.notice.shown.connect(self._say)
+
+    def read_aloud(self) -> None:
+        """Read the current screen (or the idle question over it) from the top."""
+        if self.overlay.isVisible():
+            self._say(f"{self.overlay.title.text()}\n{self.overlay.body.text()}")
+        else:
+            current = self.stack.currentWidget()
+            if current is not None:
+                self._say(screen_speech(current))
+
+    def _say(self, text: str) -> None:
+        if self.speaker is not None and text:
+            self.speaker.stop()
+            self.speaker.say(text, self.texts.language)
+
+    def _say_digit_count(self, count: int) -> None:
+        # Never the digit itself: only how many have been typed.
+        if count:
+            self._say(self.texts.text("ui.pin.digit_entered", n=count))
 
     # -- screens ------------------------------------------------------------
 
@@ -151,6 +188,13 @@ class KioskWindow(QMainWindow):
             self.idle.arm()
         else:
             self.idle.disarm()
+        if self.speaker is not None:
+            repeat = self.texts.text("ui.common.repeat")
+            for each in self.screens:
+                each.repeat.setText(repeat)
+            # The welcome screen stays quiet for passers-by; after Start, every screen speaks.
+            if screen is not self.welcome:
+                self.read_aloud()
 
     def show_welcome(self) -> None:
         self.texts = self.context.texts_for(self.context.languages[0])
@@ -458,6 +502,7 @@ class KioskWindow(QMainWindow):
         if self.visit is None:
             return
         self.overlay.start(self.texts, self.context.settings.kiosk.idle_warning_seconds)
+        self.read_aloud()
 
     def end_visit(self) -> None:
         """The visitor has gone: forget everything and show the welcome screen."""
@@ -483,6 +528,9 @@ class KioskWindow(QMainWindow):
         self.result.wipe()
         self.done.wipe()
         self.identity.notice.clear_message()
+        if self.speaker is not None:
+            self.speaker.stop()
+            self.speaker.reset_volume()  # the next visitor starts at the default volume
         self.show_welcome()
 
     def _error_text(self, error: Exception) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel
 from kiosk.i18n import Translations
 from kiosk.person import Person
 from kiosk.ui.format import format_date
-from kiosk.ui.widgets import ScreenFrame, label
+from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
 FIELDS = ("name", "address", "birth_date", "sex")
 
@@ -27,6 +27,7 @@ class ConfirmScreen(ScreenFrame):
         for row, field in enumerate(FIELDS):
             self.names[field] = label(role="fieldName")
             self.values[field] = label(role="fieldValue")
+            mark_private(self.values[field])  # spoken only when the visitor asks (headphones)
             grid.addWidget(self.names[field], row, 0)
             grid.addWidget(self.values[field], row, 1)
         grid.setColumnStretch(1, 1)

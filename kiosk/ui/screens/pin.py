@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.i18n import Translations
-from kiosk.ui.widgets import ScreenFrame, label
+from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
 PIN_LENGTH = 4
 
@@ -23,6 +23,7 @@ class PinScreen(ScreenFrame):
         self.hint = label(role="hint")
         self.tries = label(role="triesLeft")
         self.dots = label(role="pinDots", wrap=False)
+        mark_private(self.dots)
         self.status = label(role="status")
         # Landscape: what the visitor reads on the left, the keypad on the right,
         # so the whole screen fits a 1280x1024 display with the buttons in reach.

@@ -17,6 +17,7 @@ class QuestionScreen(ScreenFrame):
 
     answered = Signal(str)
     back_requested = Signal()
+    speak_requested = Signal()
     tap_guard_ms = 300
 
     def __init__(self) -> None:
@@ -31,8 +32,15 @@ class QuestionScreen(ScreenFrame):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self._choices_box)
         self.body.addStretch(1)
+        self.listening = label(role="listening")
+        self.listening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.listening)
         self.back = self.footer_button("secondary", self.back_requested, 1)
-        self.footer.addStretch(2)
+        self.speak = self.footer_button("speak", self.speak_requested, 2)
+        policy = self.speak.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # Back keeps its size and place
+        self.speak.setSizePolicy(policy)
+        self.speak.hide()  # shown only in a language with a speech model
         self.choice_buttons: dict[str, WrapButton] = {}
         self.question_id = ""
         self._shown = QElapsedTimer()
@@ -42,6 +50,8 @@ class QuestionScreen(ScreenFrame):
         self.title.setText(texts.question(question.id))
         self.step.setText(f"{texts.text('ui.question.title_prefix')} {step}")
         self.back.setText(texts.text("ui.common.back"))
+        self.speak.setText(texts.text("ui.speech.speak"))
+        self.listening.clear()
         self.notice.clear_message()
         for button in self.choice_buttons.values():
             self._grid.removeWidget(button)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.guidance import Step
 from kiosk.i18n import Translations
-from kiosk.ui.widgets import ScreenFrame, label
+from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
 
 class ResultScreen(ScreenFrame):
@@ -17,6 +17,7 @@ class ResultScreen(ScreenFrame):
     def __init__(self) -> None:
         super().__init__("result")
         self.info = label(role="status")
+        mark_private(self.info)  # the masked My Number
         self.info.hide()
         self.body.addWidget(self.info)
         self._list = QWidget()
