@@ -172,10 +172,13 @@ def data_purge(config_file: Path | None, days: int | None) -> None:
     click.echo(json.dumps({"purged_visits": count, "retention_days": keep}))
 
 
-def _mount_card_commands() -> None:
+def _mount_commands() -> None:
     from kiosk.card.cli import card
+    from kiosk.speech.cli import models, speech
 
     main.add_command(card)
+    main.add_command(speech)
+    main.add_command(models)
 
 
-_mount_card_commands()
+_mount_commands()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.person import Person
@@ -48,4 +48,26 @@ class Speaker(Protocol):
 
     def reset_volume(self) -> None: ...
 
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until nothing is being said (so the microphone does not hear the kiosk)."""
+        ...
+
     def close(self) -> None: ...
+
+
+class Heard(Protocol):
+    """What the visitor said: the choice it matched (None: not understood) and the words."""
+
+    @property
+    def choice(self) -> str | None: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class Listener(Protocol):
+    """Listens for one answer among a screen's choices (blocking; run off the GUI thread)."""
+
+    def available(self, language: str) -> bool: ...
+
+    def listen(self, language: str, choices: Mapping[str, Sequence[str]]) -> Heard: ...

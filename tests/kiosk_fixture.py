@@ -76,11 +76,16 @@ def watch_readers(callback: Any) -> Any:
 
 
 @contextmanager
-def window_with(qtbot: Any, context: KioskContext, card: Any, checkout: Checkout) -> Iterator[Any]:
-    """A shown KioskWindow on the given checkout, shut down and checked afterwards."""
+def window_with(
+    qtbot: Any, context: KioskContext, card: Any, checkout: Checkout, **devices: Any
+) -> Iterator[Any]:
+    """A shown KioskWindow on the given checkout, shut down and checked afterwards.
+
+    ``devices`` go to the window as they are (``speaker=``, ``listener=``).
+    """
     from kiosk.ui.window import KioskWindow
 
-    window = KioskWindow(context, card, checkout, watch_readers=watch_readers)
+    window = KioskWindow(context, card, checkout, watch_readers=watch_readers, **devices)
     qtbot.addWidget(window)
     window.resize(1280, 1024)
     window.show()

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication
 from kiosk.assembly import assemble
 from kiosk.context import KioskContext
 from kiosk.resources import resource
+from kiosk.speech.listener import Listener
+from kiosk.speech.tts import Pyttsx3Speaker
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,18 @@ def run_kiosk(
     started = time.perf_counter()
     app = application()
     devices = assemble(context)
+    speech = context.settings.speech
+    speaker = Pyttsx3Speaker(speech) if speech.read_aloud else None
+    listener = Listener(context.settings)
     window = KioskWindow(
-        context, devices.card, devices.checkout, watch_readers=devices.watch_readers
+        context,
+        devices.card,
+        devices.checkout,
+        watch_readers=devices.watch_readers,
+        speaker=speaker,
+        listener=listener,
     )
+    window.runner.submit(listener.load_all, _models_loaded, _models_failed)
     window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)
     # Kiosks run for days: delete expired card data every hour, not only at start.
     purge = QTimer(window)
@@ -83,7 +94,18 @@ def run_kiosk(
         return app.exec()
     finally:
         window.shutdown()
+        if speaker is not None:
+            speaker.close()
         devices.close()
+
+
+def _models_loaded(failed: dict[str, str]) -> None:
+    for language, code in failed.items():
+        log.warning("no speech recognition in %s: %s", language, code)
+
+
+def _models_failed(error: Exception) -> None:
+    log.warning("speech models could not be loaded: %s", error)
 
 
 def _purged(count: int) -> None:

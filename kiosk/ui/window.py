@@ -18,13 +18,15 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from kiosk.card.errors import CardBusyError
 from kiosk.card.monitor import ReaderEvent
+from kiosk.catalog import Question
 from kiosk.checkout import Checkout, Outcome
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label, guidance
 from kiosk.i18n import Translations
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
-from kiosk.services import CardReader, ReaderWatchFactory, Speaker
+from kiosk.services import CardReader, Heard, Listener, ReaderWatchFactory, Speaker
+from kiosk.speech.tts import pin_feedback
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.narration import screen_speech
@@ -33,7 +35,7 @@ from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.identity import IdentityScreen
 from kiosk.ui.screens.number import NumberScreen
-from kiosk.ui.screens.pin import PinScreen
+from kiosk.ui.screens.pin import PIN_LENGTH, PinScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -43,6 +45,7 @@ from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
 
+SPEECH_WAIT_S = 30.0  # longest read-aloud the microphone waits for
 READER_SETTLE_S = 1.5  # "no reader" only once the monitor has had time to report one
 MIN_PIN_TRIES = 2  # with one try left the kiosk refuses: it must never lock a card
 
@@ -56,6 +59,7 @@ class KioskWindow(QMainWindow):
         runner: TaskRunner | None = None,
         watch_readers: ReaderWatchFactory | None = None,
         speaker: Speaker | None = None,
+        listener: Listener | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Ward kiosk")
@@ -67,6 +71,8 @@ class KioskWindow(QMainWindow):
         self.interview: Interview | None = None
         self.texts = context.texts_for(context.languages[0])
         self.speaker = speaker
+        self.listener = listener
+        self._said_before_next = ""  # e.g. "You chose: …", read out with the next screen
         self._build_screens()
         self._build_timers()
         self._connect()
@@ -134,6 +140,7 @@ class KioskWindow(QMainWindow):
         self.confirm.back_requested.connect(self._forget_card)
         self.question.answered.connect(self.answer)
         self.question.back_requested.connect(self.question_back)
+        self.question.speak_requested.connect(self.listen)
         self.result.back_requested.connect(self.question_back)
         self.result.print_requested.connect(self.print_visit)
         self.number.back_requested.connect(lambda: self._go(self.result))
@@ -165,17 +172,63 @@ class KioskWindow(QMainWindow):
         else:
             current = self.stack.currentWidget()
             if current is not None:
-                self._say(screen_speech(current))
+                prefix, self._said_before_next = self._said_before_next, ""
+                self._say("\n".join(filter(None, (prefix, screen_speech(current)))))
 
     def _say(self, text: str) -> None:
         if self.speaker is not None and text:
             self.speaker.stop()
             self.speaker.say(text, self.texts.language)
 
-    def _say_digit_count(self, count: int) -> None:
+    # -- listening ------------------------------------------------------------
+
+    def _current_question(self) -> Question | None:
+        return self.interview.current if self.interview is not None else None
+
+    def listen(self) -> None:
+        """Hear one answer to the question on screen (the Speak button)."""
+        listener, question = self.listener, self._current_question()
+        if listener is None or question is None:
+            return
+        language = self.texts.language
+        forms = {c: list(self.texts.raw(f"speech.{question.id}.{c}")) for c in question.choices}
+        speaker = self.speaker
+        if not self.context.settings.speech.listen_on_every_screen and speaker is not None:
+            speaker.stop()  # the visitor touched Speak: talking over the kiosk is fine
+        self.question.speak.setEnabled(False)
+        self.question.notice.clear_message()
+        self.question.listening.setText(self.texts.text("ui.speech.listening"))
+
+        def hear() -> Heard:
+            if speaker is not None:
+                speaker.wait_idle(SPEECH_WAIT_S)  # the microphone must not hear the kiosk
+            return listener.listen(language, forms)
+
+        self.runner.submit(hear, self._heard, self._not_heard)
+
+    def _heard(self, heard: Heard) -> None:
+        question = self._current_question()
+        self.question.speak.setEnabled(True)
+        if question is None or self.current_screen() is not self.question:
+            return
+        words = heard.text or "…"
+        self.question.listening.setText(self.texts.text("ui.speech.heard", words=words))
+        if heard.choice is None or heard.choice not in question.choices:
+            self.question.notice.show_message(self.texts.text("ui.speech.not_understood"))
+            return
+        choice_text = self.texts.choice(question.id, heard.choice)
+        self._said_before_next = self.texts.text("ui.speech.chosen", choice=choice_text)
+        self.answer(heard.choice)
+
+    def _not_heard(self, error: Exception) -> None:
+        self.question.speak.setEnabled(True)
+        self.question.listening.clear()
+        if self.current_screen() is self.question:
+            self.question.notice.show_message(self._error_text(error))
+
+    def _say_digit_count(self, count: int, deleted: bool) -> None:
         # Never the digit itself: only how many have been typed.
-        if count:
-            self._say(self.texts.text("ui.pin.digit_entered", n=count))
+        self._say(pin_feedback(count, PIN_LENGTH, self.texts, deleted=deleted))
 
     # -- screens ------------------------------------------------------------
 
@@ -246,7 +299,11 @@ class KioskWindow(QMainWindow):
             self.show_result()
             return
         self.question.show_question(question, self.interview.step, self.texts)
+        can_listen = self.listener is not None and self.listener.available(self.texts.language)
+        self.question.speak.setVisible(can_listen)
         self._go(self.question)
+        if can_listen and self.context.settings.speech.listen_on_every_screen:
+            self.listen()
 
     def answer(self, choice: str) -> None:
         if self.interview is None or self.visit is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -158,6 +159,10 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
         found = sorted(p.name for p in cups_pdf_queue.output_dir.iterdir())
         [pdf] = list(cups_pdf_queue.output_dir.glob(pattern)) or [None]
         assert pdf is not None, f"{pattern} not in {found}\n{cups_pdf_queue.log_tail()}"
+        # cups-pdf creates the file before it has finished writing it: wait for the job.
+        job = re.search(r"job_(\d+)\.pdf$", pdf.name)
+        assert job is not None, pdf.name
+        pdf = cups_pdf_queue.wait_for_output(f"{cups_pdf_queue.queue}-{job.group(1)}")
         # cups-pdf re-renders through PostScript, which garbles extracted Japanese:
         # the visit reference (Latin) shows that this visit's form came through.
         assert window.visit.reference in pdf_text(pdf)

@@ -15,7 +15,7 @@ class PinScreen(ScreenFrame):
     submitted = Signal(str)  # goes straight to the card; never stored
     back_requested = Signal()
     no_card_chosen = Signal()
-    digit_count_changed = Signal(int)
+    digit_count_changed = Signal(int, bool)  # how many digits now, and whether one was deleted
 
     def __init__(self) -> None:
         super().__init__("pin")
@@ -118,11 +118,13 @@ class PinScreen(ScreenFrame):
         if len(self._digits) < PIN_LENGTH:
             self._digits.append(digit)
             self._refresh()
+            self.digit_count_changed.emit(len(self._digits), False)
 
     def _delete(self) -> None:
         if self._digits:
             self._digits.pop()
             self._refresh()
+            self.digit_count_changed.emit(len(self._digits), True)
 
     def _submit(self) -> None:
         if len(self._digits) == PIN_LENGTH:
@@ -136,4 +138,3 @@ class PinScreen(ScreenFrame):
         self.dots.setText("●" * filled + "○" * (PIN_LENGTH - filled))
         self.dots.setAccessibleName(f"{filled} / {PIN_LENGTH}")
         self.ok_key.setEnabled(filled == PIN_LENGTH and self.delete_key.isEnabled())
-        self.digit_count_changed.emit(filled)

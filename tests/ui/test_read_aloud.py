@@ -1,0 +1,114 @@
+"""Every screen is read aloud in the visitor's language; PIN digits and card data never are."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.card.virtual.persona import load_persona
+from kiosk.resources import resource
+from kiosk.speech.tts import RecordingSpeaker, pin_feedback
+from tests.kiosk_fixture import Visitor, make_checkout, window_with
+
+pytestmark = pytest.mark.pcsc
+
+PERSONA = load_persona(resource("personas", "demo.toml"))
+
+
+@pytest.fixture
+def speaking(qtbot, qapp, kiosk_context, card_service):
+    speaker = RecordingSpeaker()
+    checkout = make_checkout(kiosk_context)
+    with window_with(qtbot, kiosk_context, card_service, checkout, speaker=speaker) as window:
+        yield Visitor(qtbot, window), speaker
+
+
+def said(speaker: RecordingSpeaker) -> list[str]:
+    return [call.text for call in speaker.calls if call.action == "say"]
+
+
+def test_each_screen_is_read_in_the_visitors_language(speaking, virtual_card):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.click(window.welcome.language_buttons["en"])
+    assert said(speaker) == [], "the welcome screen stays quiet for passers-by"
+    visitor.click(window.welcome.start)
+    visitor.wait_for(window.pin)
+    assert "Place your My Number card" in said(speaker)[0]
+    assert any("Enter your card's" in text and "3 tries left" in text for text in said(speaker))
+    assert all(call.language == "en" for call in speaker.calls if call.action == "say")
+
+
+def test_pin_digits_and_card_data_are_never_spoken(speaking, virtual_card):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("ja")
+    visitor.enter_pin(PERSONA.pin)
+    visitor.wait_for(window.confirm)
+    spoken = "\n".join(said(speaker))
+    texts = window.texts
+    assert pin_feedback(2, 4, texts) in spoken
+    assert pin_feedback(4, 4, texts) in spoken
+    for digit_run in (PERSONA.pin, " ".join(PERSONA.pin)):
+        assert digit_run not in spoken
+    assert "カードから読み取った内容" in spoken  # the confirm screen's title is read
+    assert PERSONA.person.name not in spoken
+    assert PERSONA.person.address not in spoken
+
+
+def test_questions_errors_and_the_ticket_are_read(speaking, pcsc_reader):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("en")
+    visitor.click(window.identity.no_card)
+    visitor.wait_for(window.question)
+    last = said(speaker)[-1]
+    assert "What brings you here today?" in last
+    assert "I moved into this ward" in last and "Child allowance" in last  # the choices
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    assert "Copy of residence record" in said(speaker)[-1]
+    visitor.click(window.result.print)
+    visitor.wait_for(window.done)
+    assert window.done.ticket.text() in said(speaker)[-1]  # what the ticket says
+
+
+def test_a_touch_stops_speech_and_repeat_reads_again(speaking, pcsc_reader):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("en")
+    visitor.click(window.identity.no_card)
+    visitor.wait_for(window.question)
+    before = len(speaker.calls)
+    visitor.click(window.question.repeat)
+    after = speaker.calls[before:]
+    assert after[0].action == "stop"  # the touch itself stops what was being said
+    assert after[-1].action == "say"
+    assert "What brings you here today?" in after[-1].text
+    assert window.question.repeat.text() == "Hear it again"
+
+
+def test_volume_returns_to_the_default_after_each_visitor(speaking, pcsc_reader):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("en")
+    speaker.set_volume(0.2)
+    window.end_visit()
+    assert speaker.volume is None
+    assert speaker.calls[-1].action in ("reset_volume", "stop")
+    assert any(call.action == "reset_volume" for call in speaker.calls)
+
+
+def test_deleting_a_digit_is_said_and_submitting_says_nothing_of_the_pin(speaking, virtual_card):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("en")
+    visitor.wait_for(window.pin)
+    visitor.click(window.pin.keys["7"])
+    visitor.click(window.pin.delete_key)
+    assert said(speaker)[-2:] == [
+        pin_feedback(1, 4, window.texts),
+        pin_feedback(0, 4, window.texts, deleted=True),
+    ]
+    visitor.enter_pin(PERSONA.pin)
+    visitor.wait_for(window.confirm)
+    assert not any("deleted" in text for text in said(speaker)[-5:])
