@@ -26,6 +26,7 @@ from kiosk.i18n import Translations
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
 from kiosk.services import CardReader, Heard, Listener, ReaderWatchFactory, Speaker
+from kiosk.speech.grammar import screen_choices
 from kiosk.speech.tts import pin_feedback
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
@@ -191,13 +192,13 @@ class KioskWindow(QMainWindow):
         if listener is None or question is None:
             return
         language = self.texts.language
-        forms = {c: list(self.texts.raw(f"speech.{question.id}.{c}")) for c in question.choices}
+        forms = screen_choices(language, question.id)
         speaker = self.speaker
         if not self.context.settings.speech.listen_on_every_screen and speaker is not None:
             speaker.stop()  # the visitor touched Speak: talking over the kiosk is fine
         self.question.speak.setEnabled(False)
         self.question.notice.clear_message()
-        self.question.listening.setText(self.texts.text("ui.speech.listening"))
+        self.question.show_listening(self.texts.text("ui.speech.listening"))
 
         def hear() -> Heard:
             if speaker is not None:
@@ -212,7 +213,7 @@ class KioskWindow(QMainWindow):
         if question is None or self.current_screen() is not self.question:
             return
         words = heard.text or "…"
-        self.question.listening.setText(self.texts.text("ui.speech.heard", words=words))
+        self.question.show_listening(self.texts.text("ui.speech.heard", words=words))
         if heard.choice is None or heard.choice not in question.choices:
             self.question.notice.show_message(self.texts.text("ui.speech.not_understood"))
             return
@@ -222,7 +223,7 @@ class KioskWindow(QMainWindow):
 
     def _not_heard(self, error: Exception) -> None:
         self.question.speak.setEnabled(True)
-        self.question.listening.clear()
+        self.question.show_listening("")
         if self.current_screen() is self.question:
             self.question.notice.show_message(self._error_text(error))
 
@@ -242,9 +243,7 @@ class KioskWindow(QMainWindow):
         else:
             self.idle.disarm()
         if self.speaker is not None:
-            repeat = self.texts.text("ui.common.repeat")
-            for each in self.screens:
-                each.repeat.setText(repeat)
+            self._label_repeat_buttons()
             # The welcome screen stays quiet for passers-by; after Start, every screen speaks.
             if screen is not self.welcome:
                 self.read_aloud()
@@ -257,6 +256,12 @@ class KioskWindow(QMainWindow):
     def choose_language(self, code: str) -> None:
         self.texts = self.context.texts_for(code)
         self.welcome.retranslate(self.texts, self._ward_name())
+        self._label_repeat_buttons()
+
+    def _label_repeat_buttons(self) -> None:
+        repeat = self.texts.text("ui.common.repeat")
+        for screen in self.screens:
+            screen.repeat.setText(repeat)
 
     def _ward_name(self) -> str:
         return self.context.settings.ward.name_in(self.texts.language)

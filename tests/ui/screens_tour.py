@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.card.service import CardService
 from kiosk.config import Settings
 from kiosk.context import KioskContext
+from kiosk.speech.listener import Listener
+from kiosk.speech.tts import RecordingSpeaker
 from kiosk.ui.app import apply_theme
 from kiosk.ui.window import KioskWindow
 from tests.kiosk_fixture import make_checkout, watch_readers
@@ -131,11 +133,26 @@ def english_path_without_card(tour: Tour) -> None:
     tour.wait(w.overlay.isVisible, "idle question")
     tour.shot("idle-en")
     tour.click(w.overlay.more)
+    w.idle.set_timeout_ms(w.context.settings.kiosk.idle_timeout_seconds * 1000)
     tour.click(w.result.print)
     tour.on(w.done)
     tour.shot("done-en")
     tour.click(w.done.finish)
     tour.on(w.welcome)
+
+
+def korean_questions(tour: Tour) -> None:
+    w = tour.window
+    tour.click(w.welcome.language_buttons["ko"])
+    tour.shot("welcome-ko")
+    tour.click(w.welcome.start)
+    tour.on(w.identity)
+    tour.click(w.identity.no_card)
+    tour.answer("move_in", shoot="question-ko-purpose-speak")
+    tour.answer("other_municipality", "1", "no", "national", "all")
+    tour.on(w.result)
+    tour.shot("result-ko")
+    w.end_visit()
 
 
 def main(outdir: Path, workdir: Path) -> int:
@@ -149,11 +166,21 @@ def main(outdir: Path, workdir: Path) -> int:
                 "key_file": str(workdir / "keys" / "data.key"),
             },
             "printing": {"output_dir": str(workdir / "printed")},
+            "kiosk": {"languages": ["ja", "en", "ko"]},
         }
     )
     context = KioskContext.load(settings=settings)
     checkout = make_checkout(context)
-    window = KioskWindow(context, CardService(READER), checkout, watch_readers=watch_readers)
+    listener = Listener(settings)
+    listener.load_all()  # the packaged Korean model: Korean screens show Speak
+    window = KioskWindow(
+        context,
+        CardService(READER),
+        checkout,
+        watch_readers=watch_readers,
+        speaker=RecordingSpeaker(),
+        listener=listener,
+    )
     window.setGeometry(app.primaryScreen().geometry())
     window.showFullScreen()
     tour = Tour(window, outdir)
@@ -161,6 +188,7 @@ def main(outdir: Path, workdir: Path) -> int:
         tour.on(window.welcome)
         japanese_path_with_card(tour)
         english_path_without_card(tour)
+        korean_questions(tour)
     finally:
         window.shutdown()
         checkout.close()

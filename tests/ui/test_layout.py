@@ -17,3 +17,16 @@ def test_every_screen_fits_the_smallest_display(kiosk_window):
         size = screen.minimumSizeHint()
         assert size.height() <= height, (screen.objectName(), size)
         assert size.width() <= width, (screen.objectName(), size)
+
+
+def test_a_question_with_eight_answers_and_speak_fits(kiosk_window):
+    from kiosk.catalog import Catalog
+
+    question = Catalog.load().tree.questions["purpose"]
+    screen = kiosk_window.question
+    screen.show_question(question, 1, kiosk_window.texts)
+    screen.repeat.show()
+    screen.speak.show()
+    screen.show_listening("…")
+    screen.notice.show_message("…")
+    assert screen.minimumSizeHint().height() <= SMALLEST[1], screen.minimumSizeHint()

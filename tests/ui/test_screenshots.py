@@ -65,7 +65,8 @@ def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
         "welcome-ja", "pin-ja-two-digits", "pin-ja-wrong", "confirm-ja", "question-ja-purpose",
         "result-ja", "number-ja", "pin-ja-number", "result-ja-number-read", "printing-ja",
         "done-ja", "welcome-en", "identity-en-waiting",
-        "question-en-purpose", "result-en", "idle-en", "done-en",
+        "question-en-purpose", "result-en", "idle-en", "done-en", "welcome-ko",
+        "question-ko-purpose-speak", "result-ko",
     }  # fmt: skip
     names = {name.split("-", 1)[1].removesuffix(".png") for name in shots}
     assert expected <= names

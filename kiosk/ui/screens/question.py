@@ -51,7 +51,7 @@ class QuestionScreen(ScreenFrame):
         self.step.setText(f"{texts.text('ui.question.title_prefix')} {step}")
         self.back.setText(texts.text("ui.common.back"))
         self.speak.setText(texts.text("ui.speech.speak"))
-        self.listening.clear()
+        self.show_listening("")
         self.notice.clear_message()
         for button in self.choice_buttons.values():
             self._grid.removeWidget(button)
@@ -65,6 +65,11 @@ class QuestionScreen(ScreenFrame):
             self.choice_buttons[choice] = button
             button.show()  # children added to a shown widget stay hidden otherwise
         self._shown.start()
+
+    def show_listening(self, text: str) -> None:
+        """The listening indicator, then the words heard; hidden when empty."""
+        self.listening.setText(text)
+        self.listening.setVisible(bool(text))
 
     def _choose(self, choice: str) -> None:
         if self._shown.isValid() and self._shown.elapsed() < self.tap_guard_ms:
