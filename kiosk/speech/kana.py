@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-
-import pykakasi
+from typing import Any
 
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _converter() -> pykakasi.kakasi:
-    # Loading the dictionaries takes about half a second: once per process.
+def _converter() -> Any:
+    # Loading the dictionaries takes about half a second: once per process, in the
+    # speaker's thread, never while the kiosk starts.
+    import pykakasi
+
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 

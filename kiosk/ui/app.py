@@ -65,7 +65,7 @@ def run_kiosk(
         speaker=speaker,
         listener=listener,
     )
-    window.runner.submit(listener.load_all, _models_loaded, _models_failed)
+
     window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)
     # Kiosks run for days: delete expired card data every hour, not only at start.
     purge = QTimer(window)
@@ -86,6 +86,8 @@ def run_kiosk(
     def shown() -> None:
         if on_shown is not None:
             on_shown(time.perf_counter() - started)
+        # Speech models take seconds and a core to load: only once the kiosk is on screen.
+        window.runner.submit(listener.load_all, _models_loaded, _models_failed)
         if quit_when_shown:
             window.close()
 
