@@ -242,15 +242,12 @@ class KioskWindow(QMainWindow):
             self.idle.arm()
         else:
             self.idle.disarm()
-        if self.speaker is not None:
-            self._label_repeat_buttons()
-            # The welcome screen stays quiet for passers-by; after Start, every screen speaks.
-            if screen is not self.welcome:
-                self.read_aloud()
+        # The welcome screen stays quiet for passers-by; after Start, every screen speaks.
+        if self.speaker is not None and screen is not self.welcome:
+            self.read_aloud()
 
     def show_welcome(self) -> None:
-        self.texts = self.context.texts_for(self.context.languages[0])
-        self.welcome.retranslate(self.texts, self._ward_name())
+        self.choose_language(self.context.languages[0])
         self._go(self.welcome, idle=False)
 
     def choose_language(self, code: str) -> None:
@@ -379,9 +376,7 @@ class KioskWindow(QMainWindow):
 
     def _card_left_during_pin(self) -> None:
         if self._pin_for_number:
-            self._pin_for_number = False
-            self.pin.clear()
-            self._go(self.number)
+            self._back_to_number_offer()
             self.number.show_error(self._error_text(_Coded("card_removed")))
         else:
             self.show_identity(error=_Coded("card_removed"))
@@ -418,9 +413,7 @@ class KioskWindow(QMainWindow):
 
     def _pin_back(self) -> None:
         if self._pin_for_number:
-            self._pin_for_number = False
-            self.pin.clear()
-            self._go(self.number)
+            self._back_to_number_offer()
         else:
             self.show_identity(await_removal=True)
 
@@ -503,15 +496,19 @@ class KioskWindow(QMainWindow):
         self.result.show_info(self.texts.text("ui.number.read_done", masked=masked))
         self._go(self.result)
 
+    def _back_to_number_offer(self) -> None:
+        """Leave the PIN pad that reads the number, for the screen that offered it."""
+        self._pin_for_number = False
+        self.pin.clear()
+        self._go(self.number)
+
     def _number_failed(self, error: Exception) -> None:
         self._reading = False
         refusal = _refusal(error)
         if refusal is None and getattr(error, "code", "") == "wrong_pin":
             self._ask_pin_again(error)
             return
-        self._pin_for_number = False
-        self.pin.clear()
-        self._go(self.number)
+        self._back_to_number_offer()
         if refusal is not None:
             self.number.refuse(self._error_text(refusal))
         else:

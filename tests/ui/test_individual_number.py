@@ -32,16 +32,21 @@ def to_result_with_card(visitor, *choices: str, language: str = "en") -> None:
     visitor.wait_for(window.result)
 
 
+def to_number_offer(visitor, *choices: str) -> None:
+    """With the demo card read, answer ``choices`` and touch Print: the number is offered."""
+    to_result_with_card(visitor, *choices)
+    visitor.click(visitor.window.result.print)
+    visitor.wait_for(visitor.window.number)
+
+
 def database_file(window) -> Path:
     return Path(window.context.settings.database_url().removeprefix("sqlite:///"))
 
 
 def test_the_number_is_read_with_a_second_pin_and_shown_masked(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    to_result_with_card(visitor, *NATIONAL_INSURANCE)
+    to_number_offer(visitor, *NATIONAL_INSURANCE)
     assert reads_of_the_number(virtual_card) == 0  # not at the identity step
-    visitor.click(window.result.print)
-    visitor.wait_for(window.number)
     assert "Joining national health insurance" in window.number.explanation.text()
     visitor.click(window.number.read)
     visitor.wait_for(window.pin)
@@ -78,9 +83,7 @@ def test_a_procedure_without_the_number_never_reads_it(visitor, kiosk_window, vi
 
 def test_the_visitor_may_skip_reading_the_number(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    to_result_with_card(visitor, *NATIONAL_INSURANCE)
-    visitor.click(window.result.print)
-    visitor.wait_for(window.number)
+    to_number_offer(visitor, *NATIONAL_INSURANCE)
     visitor.click(window.number.skip)
     visitor.wait_for(window.done)
     assert reads_of_the_number(virtual_card) == 0
@@ -91,9 +94,7 @@ def test_the_visitor_may_skip_reading_the_number(visitor, kiosk_window, virtual_
 def test_another_card_is_refused(visitor, kiosk_window, pcsc_reader, insert_card):
     window = kiosk_window
     insert_card("demo.toml")
-    to_result_with_card(visitor, *NATIONAL_INSURANCE)
-    visitor.click(window.result.print)
-    visitor.wait_for(window.number)
+    to_number_offer(visitor, *NATIONAL_INSURANCE)
     pcsc_reader.remove()
     other = pcsc_reader.insert("rare_kanji.toml")
     visitor.click(window.number.read)
@@ -109,9 +110,7 @@ def test_another_card_is_refused(visitor, kiosk_window, pcsc_reader, insert_card
 
 def test_an_abandoned_visit_keeps_no_number(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    to_result_with_card(visitor, *NATIONAL_INSURANCE)
-    visitor.click(window.result.print)
-    visitor.wait_for(window.number)
+    to_number_offer(visitor, *NATIONAL_INSURANCE)
     visitor.click(window.number.read)
     visitor.enter_pin(PERSONA.pin)
     visitor.wait_for(window.result)
