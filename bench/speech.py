@@ -201,6 +201,6 @@ def run(voices_per_form: int = 2, baseline: bool = True) -> list[Row]:
     rows = [Row("speech: load Korean model", [load_seconds], note=str(path.name))]
     if baseline:
         rows.append(Row("speech: free-form + fuzzy match (baseline)", base_ms, note=base.note()))
-    name = "speech: grammar + fillers, end of audio->choice"
+    name = "speech: grammar + fillers, N-best vote"
     rows.append(Row(name, ours_ms, base_ms or None, ours.note()))
     return rows

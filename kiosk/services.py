@@ -70,4 +70,11 @@ class Listener(Protocol):
 
     def available(self, language: str) -> bool: ...
 
-    def listen(self, language: str, choices: Mapping[str, Sequence[str]]) -> Heard: ...
+    def listen(
+        self,
+        language: str,
+        choices: Mapping[str, Sequence[str]],
+        stop: Callable[[], bool] = ...,
+    ) -> Heard:
+        """Hear one answer; ``stop()`` turning true ends listening early with no choice."""
+        ...

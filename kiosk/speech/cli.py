@@ -53,16 +53,11 @@ def recognize(
 @config_option
 def check(language: str, config_file: Path | None) -> None:
     """Print JSON: words of the spoken forms that the language's model does not know."""
-    from kiosk.speech.grammar import spoken_forms
+    from kiosk.speech.grammar import all_phrases
     from kiosk.speech.models import load_model, model_path
     from kiosk.speech.recognizer import missing_words
 
-    phrases = [
-        form
-        for table in spoken_forms(language).values()
-        for forms in table.values()
-        for form in forms
-    ]
+    phrases = all_phrases(language)
     try:
         model = load_model(model_path(settings_from(config_file), language))
     except SpeechError as e:

@@ -10,8 +10,9 @@ from typing import Any
 from kiosk.config import Settings
 from kiosk.speech.audio import AudioSource, MicrophoneSource
 from kiosk.speech.errors import ModelError
+from kiosk.speech.grammar import all_phrases
 from kiosk.speech.models import load_model, model_sources
-from kiosk.speech.recognizer import Recognition, SpeechRecognizer
+from kiosk.speech.recognizer import Recognition, SpeechRecognizer, missing_words, never
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,19 @@ class Listener:
         with self._lock:
             return language in self._recognizers
 
-    def listen(self, language: str, choices: Mapping[str, Sequence[str]]) -> Recognition:
-        """Blocking: open the source, hear one utterance, match it to a choice or reject it."""
+    def listen(
+        self,
+        language: str,
+        choices: Mapping[str, Sequence[str]],
+        stop: Callable[[], bool] = never,
+    ) -> Recognition:
+        """Blocking: open the source, hear one utterance, match it to a choice or reject it.
+
+        ``stop()`` is asked between audio chunks; when it turns true (the screen
+        changed) listening ends at once, with no choice.
+        """
         recognizer = self._recognizer(language)
-        return recognizer.recognize(self._source(), choices)
+        return recognizer.for_choices(choices).recognize(self._source(), stop)
 
     def _recognizer(self, language: str) -> SpeechRecognizer:
         with self._lock:
@@ -67,5 +77,13 @@ class Listener:
 
     def _load(self, language: str) -> None:
         model: Any = load_model(self._paths[language])
+        missing = sorted(missing_words(model, all_phrases(language)))
+        if missing:
+            log.warning(
+                "the %s speech model lacks the words %s of speech.toml; they cannot be heard"
+                " (see ward-kiosk doctor)",
+                language,
+                " ".join(missing),
+            )
         with self._lock:
             self._recognizers[language] = SpeechRecognizer(model, language)

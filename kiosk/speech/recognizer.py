@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.speech.audio import SAMPLE_RATE, AudioSource
-from kiosk.speech.grammar import Choices, Word, decide, fillers, grammar_phrases
+from kiosk.speech.grammar import Choices, Hypothesis, decide, fillers, grammar_phrases
+
+N_BEST = 10
+"""Hypotheses the decoder returns for the decision to weigh."""
+
+
+def never() -> bool:
+    """The default ``stop``: listen until the speech ends."""
+    return False
 
 
 @dataclass(frozen=True)
@@ -55,25 +63,31 @@ class ChoiceRecognizer:
         known = [p for p in phrases if not set(p.split()) & self.missing]
         self._grammar = json.dumps(known, ensure_ascii=False)
 
-    def recognize(self, source: AudioSource) -> Recognition:
-        """Listen until Vosk detects the end of speech, a limit, or the end of the source."""
+    def recognize(self, source: AudioSource, stop: Callable[[], bool] = never) -> Recognition:
+        """Listen until the end of speech, a limit, the end of the source, or ``stop()``."""
         import vosk
 
         decoder = vosk.KaldiRecognizer(self.model, SAMPLE_RATE, self._grammar)
-        decoder.SetWords(True)
+        decoder.SetMaxAlternatives(N_BEST)
         clock = LatencyClock()
-        result = self._listen(decoder, source, clock)
-        words = [Word(w["word"], float(w.get("conf", 0.0))) for w in result.get("result", [])]
-        choice, confidence = decide(words, self.choices)
-        ms = clock.latency_ms()
-        return Recognition(choice, str(result.get("text", "")), confidence, round(ms, 1))
+        result = self._listen(decoder, source, clock, stop)
+        if stop():
+            return Recognition(None, "", 0.0, 0.0)
+        with clock.processing(0.0):
+            hypotheses = _hypotheses(result)
+            choice, confidence = decide(hypotheses, self.choices)
+        return Recognition(choice, hypotheses[0].text, confidence, round(clock.latency_ms(), 1))
 
-    def _listen(self, decoder: Any, source: AudioSource, clock: LatencyClock) -> dict[str, Any]:
+    def _listen(
+        self, decoder: Any, source: AudioSource, clock: LatencyClock, stop: Callable[[], bool]
+    ) -> dict[str, Any]:
         for chunk in source.chunks():
+            if stop():
+                return {}
             with clock.processing(len(chunk) / (2 * SAMPLE_RATE)):
                 endpoint = decoder.AcceptWaveform(chunk)
                 result = _json(decoder.Result()) if endpoint else None
-            if result and result.get("text"):
+            if result and _hypotheses(result)[0].text:
                 return result
             if clock.audio_seconds >= self.limits.max_seconds:
                 break
@@ -81,6 +95,15 @@ class ChoiceRecognizer:
                 break
         with clock.processing(0.0):
             return _json(decoder.FinalResult())
+
+
+def _hypotheses(result: dict[str, Any]) -> list[Hypothesis]:
+    """The N-best list of a result; a result without alternatives counts as one silent one."""
+    found = [
+        Hypothesis(str(a.get("text", "")), float(a.get("confidence", 0.0)))
+        for a in result.get("alternatives", [])
+    ]
+    return found or [Hypothesis("", 0.0)]
 
 
 class LatencyClock:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import gc
+import json
 import logging
 import queue
 import shutil
@@ -19,8 +20,9 @@ import sys
 import tempfile
 import threading
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +35,7 @@ from kiosk.speech.kana import to_kana, warm_up
 log = logging.getLogger(__name__)
 
 DEFAULT_VOICE = VoiceSettings()
+RENDER_TIMEOUT = 30.0
 # Players tried in order; each is given the WAV file as its last argument.
 PLAYERS: tuple[tuple[str, ...], ...] = (
     ("aplay", "-q"),
@@ -336,15 +339,12 @@ class Pyttsx3Speaker:
     # The worker's side: the only code that touches the engine.
 
     def _run(self) -> None:
-        engine: _Engine | None = None
         while (job := self._jobs.get()) is not None:
-            if engine is not None and engine.broken:
-                engine = None
-                gc.collect()  # the old engine must unhook espeak before a new one hooks it
             try:
                 if not self._stale(job):
-                    engine = engine or _Engine(self._driver)
-                    self._handle(engine, job)
+                    with _ENGINES.engine(self._driver) as engine:
+                        self._render(engine, job)
+                    self._deliver(job)
                     self._set_state(SpeakerState.IDLE)
             except Exception as e:  # noqa: BLE001 - nothing may end the worker or reach the UI
                 self._fail(job, e)
@@ -354,10 +354,15 @@ class Pyttsx3Speaker:
     def _stale(self, job: _Job) -> bool:
         return job.out is None and job.generation != self._generation
 
-    def _handle(self, engine: _Engine, job: _Job) -> None:
+    def _wav(self, job: _Job) -> Path:
+        return job.out or Path(self._tmp.name) / "utterance.wav"
+
+    def _render(self, engine: _Engine, job: _Job) -> None:
         voice = _voice(self._voices, job.utterance.language)
-        wav = job.out or Path(self._tmp.name) / "utterance.wav"
-        engine.render(job.utterance, voice, job.volume, wav)
+        engine.render(job.utterance, voice, job.volume, self._wav(job))
+
+    def _deliver(self, job: _Job) -> None:
+        wav = self._wav(job)
         seconds = wav_seconds(wav)
         if job.done is not None:
             job.done.set_result(seconds)
@@ -415,8 +420,33 @@ class Pyttsx3Speaker:
             self._idle.notify_all()
 
 
+class _Engines:
+    """The process's pyttsx3 engines, one render at a time.
+
+    espeak-ng keeps one voice, rate, volume and audio callback per process, and
+    each new pyttsx3 engine resets them: two speakers with their own engines
+    would take each other's settings and audio. So a process has one engine per
+    driver (per thread on Windows, where SAPI5 objects belong to their thread).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engines: dict[tuple[str | None, int], _Engine] = {}
+
+    @contextmanager
+    def engine(self, driver: str | None) -> Iterator[_Engine]:
+        thread = threading.get_ident() if sys.platform == "win32" else 0
+        with self._lock:
+            engine = self._engines.get((driver, thread))
+            if engine is None or engine.broken:
+                self._engines.pop((driver, thread), None)
+                gc.collect()  # the old engine must unhook espeak before a new one hooks it
+                engine = self._engines[(driver, thread)] = _Engine(driver)
+            yield engine
+
+
 class _Engine:
-    """One pyttsx3 engine, created and used only in the worker thread."""
+    """One pyttsx3 engine; used only under the _Engines lock."""
 
     def __init__(self, driver: str | None) -> None:
         import pyttsx3
@@ -437,8 +467,13 @@ class _Engine:
     def render(self, utterance: Utterance, voice: VoiceSettings, volume: float, wav: Path) -> None:
         """Write the utterance to ``wav`` with the language's voice and rate."""
         wav.unlink(missing_ok=True)
+        voice_id = voice.voice or self.voice_id(utterance.language)
+        if self.driver == "espeak":
+            job = {"text": self.prepare(utterance), "voice": voice_id, "rate": voice.rate}
+            _render_apart(job | {"volume": volume, "out": str(wav), "driver": self.driver})
+            return
         self._errors.clear()
-        self._engine.setProperty("voice", voice.voice or self.voice_id(utterance.language))
+        self._engine.setProperty("voice", voice_id)
         self._engine.setProperty("rate", voice.rate)
         self._engine.setProperty("volume", volume)
         self._engine.save_to_file(self.prepare(utterance), str(wav))
@@ -463,21 +498,47 @@ class _Engine:
         return self._voice_ids[language]
 
     def _find_voice(self, language: str) -> str:
-        wanted, base = language.lower().replace("_", "-"), _base(language)
-        fallback = None
-        for voice in self._engine.getProperty("voices"):
-            voice_id = str(voice.id)
-            if voice_id.startswith("mb/"):
-                continue  # mbrola voices need packages the kiosk does not install
-            codes = [str(code).lower().replace("_", "-") for code in voice.languages or []]
-            # espeak's "gmw/en" speaks en-gb: its file name is the better match for "en".
-            if wanted in codes or voice_id.lower().rsplit("/", 1)[-1] == wanted:
-                return voice_id
-            if fallback is None and any(_base(code) == base for code in codes):
-                fallback = voice_id
-        if fallback is None:
-            log.warning("no %s voice found; asking the engine for %r", language, base)
-        return fallback or base
+        voices = [
+            (str(v.id), [str(c) for c in v.languages or []])
+            for v in self._engine.getProperty("voices")
+        ]
+        found = voice_for(language, voices)
+        if found is None:
+            log.warning("no %s voice found; asking the engine for %r", language, _base(language))
+        return found or _base(language)
+
+
+def voice_for(language: str, voices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The voice for ``language`` among (id, language codes) pairs, or None.
+
+    An exact code or file name wins; else the first voice of the same base language.
+    """
+    wanted = language.lower().replace("_", "-")
+    base = wanted.split("-")[0]
+    fallback = None
+    for voice_id, codes in voices:
+        if voice_id.startswith("mb/"):
+            continue  # mbrola voices need packages the kiosk does not install
+        normal = [code.lower().replace("_", "-") for code in codes]
+        if wanted in normal or voice_id.lower().rsplit("/", 1)[-1] == wanted:
+            return voice_id
+        if fallback is None and any(code.split("-")[0] == base for code in normal):
+            fallback = voice_id
+    return fallback
+
+
+def _render_apart(job: dict[str, object]) -> None:
+    """Render in a fresh process (see kiosk/speech/render.py for why)."""
+    command = [sys.executable, "-m", "kiosk.speech.render"]
+    try:
+        done = subprocess.run(  # noqa: S603 - this Python, our module
+            command, input=json.dumps(job).encode(), capture_output=True, timeout=RENDER_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise SpeakError("the speech engine did not finish in time") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise SpeakError(f"espeak: {lines[-1] if lines else 'no audio'}")
 
 
 def _quieten_espeak_driver() -> None:
@@ -489,3 +550,6 @@ def _quieten_espeak_driver() -> None:
 
 def _log_print(*args: object, **_: object) -> None:
     log.debug(" ".join(str(a) for a in args))
+
+
+_ENGINES = _Engines()

@@ -74,6 +74,7 @@ class KioskWindow(QMainWindow):
         self.speaker = speaker
         self.listener = listener
         self._said_before_next = ""  # e.g. "You chose: …", read out with the next screen
+        self._listen_turn = 0  # a new turn on every screen: older listening stops and is ignored
         self._build_screens()
         self._build_timers()
         self._connect()
@@ -200,12 +201,25 @@ class KioskWindow(QMainWindow):
         self.question.notice.clear_message()
         self.question.show_listening(self.texts.text("ui.speech.listening"))
 
+        turn = self._listen_turn
+
+        def stale() -> bool:
+            return turn != self._listen_turn
+
         def hear() -> Heard:
             if speaker is not None:
                 speaker.wait_idle(SPEECH_WAIT_S)  # the microphone must not hear the kiosk
-            return listener.listen(language, forms)
+            return listener.listen(language, forms, stale)
 
-        self.runner.submit(hear, self._heard, self._not_heard)
+        def heard(result: Heard) -> None:
+            if not stale():
+                self._heard(result)
+
+        def failed(error: Exception) -> None:
+            if not stale():
+                self._not_heard(error)
+
+        self.runner.submit(hear, heard, failed)
 
     def _heard(self, heard: Heard) -> None:
         question = self._current_question()
@@ -237,6 +251,7 @@ class KioskWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _go(self, screen: QWidget, *, idle: bool = True) -> None:
+        self._listen_turn += 1
         self.stack.setCurrentWidget(screen)
         if idle:
             self.idle.arm()
@@ -303,6 +318,7 @@ class KioskWindow(QMainWindow):
         self.question.show_question(question, self.interview.step, self.texts)
         can_listen = self.listener is not None and self.listener.available(self.texts.language)
         self.question.speak.setVisible(can_listen)
+        self.question.speak.setEnabled(True)  # listening on the last screen was dropped
         self._go(self.question)
         if can_listen and self.context.settings.speech.listen_on_every_screen:
             self.listen()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import wave
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,3 +28,13 @@ def ko_model() -> Any:
 @pytest.fixture(scope="session", autouse=True)
 def _speech_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("SPEECH_BENCH_CACHE", str(tmp_path_factory.mktemp("speech")))
+
+
+def write_wav(path: Path, frames: bytes) -> Path:
+    """A 16 kHz mono 16-bit WAV holding ``frames``."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(frames)
+    return path

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
 
 from kiosk.speech.audio import CHUNK_BYTES, MicrophoneSource, WavSource
 from kiosk.speech.errors import AudioError, MicrophoneMissing
+from tests.speech.conftest import write_wav
 
 
 def test_a_16khz_wav_is_played_in_chunks(tmp_path: Path):
-    path = tmp_path / "a.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\1\0" * 8000)
+    path = write_wav(tmp_path / "a.wav", b"\1\0" * 8000)
     chunks = list(WavSource(path).chunks())
     assert b"".join(chunks) == b"\1\0" * 8000
     assert max(len(c) for c in chunks) == CHUNK_BYTES

@@ -6,7 +6,14 @@ import pytest
 
 from kiosk.catalog import Catalog
 from kiosk.resources import resource
-from kiosk.speech.grammar import NON_QUESTION_TABLES, Word, decide, grammar_phrases, spoken_forms
+from kiosk.speech.grammar import (
+    NON_QUESTION_TABLES,
+    Hypothesis,
+    covering_choice,
+    decide,
+    grammar_phrases,
+    spoken_forms,
+)
 
 LANGUAGES = sorted(p.parent.name for p in resource("i18n").glob("*/speech.toml"))
 
@@ -32,9 +39,26 @@ def test_fillers_never_take_a_word_a_choice_uses():
     assert phrases == ["네 있어요", "없어요", "음"]
 
 
-def test_decision_rejects_fillers_ties_and_silence():
-    choices = {"yes": ["네 있어요"], "no": ["아니요 없어요"]}
-    assert decide([Word("네", 1.0), Word("있어요", 1.0)], choices)[0] == "yes"
-    assert decide([Word("음", 1.0), Word("뭐", 1.0), Word("없어요", 1.0)], choices)[0] is None
-    assert decide([Word("있어요", 1.0), Word("없어요", 1.0)], choices)[0] is None
-    assert decide([], choices) == (None, 0.0)
+CHOICES = {"yes": ["네 있어요", "있습니다"], "no": ["아니요 없어요", "없습니다"]}
+
+
+def test_a_hypothesis_goes_to_the_form_that_covers_it_in_order():
+    assert covering_choice(["네", "있어요"], CHOICES) == "yes"
+    assert covering_choice(["음", "네", "있어요"], CHOICES) == "yes"  # a filler before
+    assert covering_choice(["음", "뭐", "없어요"], CHOICES) is None  # mostly fillers
+    assert covering_choice(["있어요", "없어요"], CHOICES) is None  # a tie
+    assert covering_choice([], CHOICES) is None
+
+
+def test_the_choice_needs_most_of_the_n_best_weight():
+    yes, no, filler = (
+        Hypothesis("네 있어요", 100.0),
+        Hypothesis("없습니다", 99.0),
+        Hypothesis("음", 99.5),
+    )
+    assert decide([yes, Hypothesis("있습니다", 99.0)], CHOICES) == ("yes", 1.0)
+    choice, share = decide([yes, no], CHOICES)
+    assert choice == "yes" and 0.5 < share < 1.0
+    assert decide([yes, no, filler], CHOICES)[0] is None  # yes holds less than half
+    assert decide([Hypothesis("", 100.0)], CHOICES) == (None, 0.0)
+    assert decide([], CHOICES) == (None, 0.0)

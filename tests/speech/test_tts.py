@@ -262,3 +262,28 @@ def test_close_leaves_no_thread_and_ignores_later_calls(tmp_path: Path):
     speaker.close()
     with pytest.raises(SpeakError, match="closed"):
         speaker.save("after close", "en", tmp_path / "x.wav")
+
+
+@needs_espeak
+def test_two_speakers_in_one_process_keep_their_own_rate(tmp_path: Path):
+    # espeak-ng has one rate per process: each speaker must still get its own.
+    text = "Please place your card on the reader."
+    speakers = {
+        rate: Pyttsx3Speaker(SpeechSettings(voices={"en": VoiceSettings(rate=rate)}), player=[])
+        for rate in (110, 260)
+    }
+    seconds: dict[int, list[float]] = {rate: [] for rate in speakers}
+
+    def talk(rate: int) -> None:
+        for i in range(4):
+            seconds[rate].append(speakers[rate].save(text, "en", tmp_path / f"{rate}-{i}.wav"))
+
+    threads = [threading.Thread(target=talk, args=(rate,)) for rate in speakers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for speaker in speakers.values():
+        speaker.close()
+    assert len(seconds[110]) == len(seconds[260]) == 4
+    assert min(seconds[110]) > 1.8 * max(seconds[260]), seconds

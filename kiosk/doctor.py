@@ -1,0 +1,407 @@
+"""``ward-kiosk doctor``: the health check IT runs on a kiosk PC after installing it.
+
+Each check has a name, a status (ok, warning, error), a one-line detail and, for
+a problem, a one-line "what to do". A failing check never stops the others; the
+command exits 1 when any check is an error. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+import click
+
+from kiosk.card.cli import reader_status
+from kiosk.cli_common import config_option
+from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.printing import CupsPrinter, FolderPrinter, PrinterUnavailable, printer_from_settings
+from kiosk.resources import resource
+
+Status = Literal["ok", "warning", "error"]
+TTS_TIMEOUT_SECONDS = 20.0
+"""pyttsx3 starts in well under a second; a driver that hangs is given up on after this."""
+# Run in a child process: a hung speech engine can be ended there, and the engine's
+# process-wide hooks (espeak's callback) stay out of this process.
+_TTS_PROBE = """\
+import json, pyttsx3
+engine = pyttsx3.Engine()
+voices = [[str(v.id), [str(c) for c in v.languages or []]] for v in engine.getProperty("voices")]
+print(json.dumps({"driver": str(engine.driver_name), "voices": voices}))
+"""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's result, as printed (``--json`` prints ``asdict`` of each)."""
+
+    check: str
+    status: Status
+    detail: str
+    action: str | None = None
+    """What to do: None for ok."""
+
+
+def ok(name: str, detail: str) -> Check:
+    return Check(name, "ok", one_line(detail))
+
+
+def warning(name: str, detail: str, action: str) -> Check:
+    return Check(name, "warning", one_line(detail), one_line(action))
+
+
+def error(name: str, detail: str, action: str) -> Check:
+    return Check(name, "error", one_line(detail), one_line(action))
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- all checks -----------------------------------------------------------------
+
+
+def run_checks(config_file: Path | None = None, *, speech: bool = True) -> list[Check]:
+    """Every check, in the order printed; ``speech`` False skips loading the models."""
+    settings, settings_result = settings_check(config_file)
+    if settings is None:  # only the reader (any reader) can be checked without settings
+        return [settings_result, card_reader_check(None)]
+    reader = settings.card.reader or None
+    checks = [settings_result, database_check(settings), card_reader_check(reader)]
+    checks += printer_checks(settings)
+    if speech:
+        checks += speech_checks(settings)
+    return checks + tts_checks(settings)
+
+
+# -- 1. settings ------------------------------------------------------------------
+
+
+def settings_check(config_file: Path | None) -> tuple[Settings | None, Check]:
+    """The settings (None when they do not load) and the check's result."""
+    from kiosk.catalog import CatalogError
+    from kiosk.context import KioskContext
+    from kiosk.i18n import TranslationError
+
+    name = "settings"
+    try:
+        settings = load_settings(config_file)
+    except ConfigError as e:
+        action = "fix the settings file or variable named; the other checks need the settings"
+        return None, error(name, str(e), action)
+    try:
+        KioskContext.load(settings=settings)
+    except (ConfigError, CatalogError, TranslationError) as e:
+        action = "fix the setting or the file in resources/ that the detail names"
+        return settings, error(name, str(e), action)
+    languages = ", ".join(settings.kiosk.languages)
+    return settings, ok(name, f"valid: kiosk {settings.kiosk.id}, languages {languages}")
+
+
+# -- 2. database ------------------------------------------------------------------
+
+_DATABASE_ACTIONS = {
+    "key_file_insecure": "make the key file owner-only: chmod 600 {key_file}",
+    "key_file_invalid": "fix database.key_file or its folder's permissions; a damaged "
+    "{key_file} must be restored from backup (stored card data needs that key)",
+}
+
+
+def database_check(settings: Settings) -> Check:
+    """The database opens (migrations run) with the key, and closes."""
+    from sqlalchemy import make_url
+
+    from kiosk.storage import StorageError, Store
+
+    name = "database"
+    key_file = settings.key_file()
+    try:
+        Store.open(settings.database_url(), key_file).close()
+    except StorageError as e:
+        default = "fix database.url in the settings, or the disk, folder or server it names"
+        action = _DATABASE_ACTIONS.get(e.code, default).format(key_file=key_file)
+        return error(name, f"{e.code}: {e}", action)
+    url = make_url(settings.database_url()).render_as_string(hide_password=True)
+    return ok(name, f"{url} opens and is up to date; key file {key_file}")
+
+
+# -- 3. card reader ---------------------------------------------------------------
+
+_PCSCD_DOWN = ("connecting to the PC/SC service", "Service not available")
+
+
+def card_reader_check(reader: str | None = None) -> Check:
+    """A reader is there (and matches ``reader``); a card on it is not expected."""
+    report = reader_status(reader)
+    readers = report["readers"]
+    names = [str(r) for r in readers] if isinstance(readers, list) else []
+    message = str(report["message"] or "")
+    if report["error"] == "no_reader":
+        return _no_reader(reader, names, message)
+    if report["error"] is not None:
+        action = "take any card off the reader, check its cable, then: ward-kiosk card status"
+        return error("card reader", f"{report['reader'] or 'reader'}: {message}", action)
+    return _reader_found(report)
+
+
+def _no_reader(reader: str | None, names: list[str], message: str) -> Check:
+    name = "card reader"
+    if any(text in message for text in _PCSCD_DOWN):
+        action = "start the PC/SC service: systemctl enable --now pcscd (package pcscd)"
+        return error(name, f"pcscd is not reachable: {message}", action)
+    if names and reader:
+        detail = f"no reader matching card.reader={reader!r}; readers: {', '.join(names)}"
+        return error(name, detail, "set card.reader to part of a name above, or leave it empty")
+    action = "plug the card reader in (USB) and check that its driver is installed"
+    return error(name, f"no card reader connected ({message})", action)
+
+
+def _reader_found(report: dict[str, object]) -> Check:
+    name, reader = "card reader", report["reader"]
+    if not report["card_present"]:
+        return ok(name, f"{reader} is connected (no card on it)")
+    if report["is_mynumber"] is False:
+        detail = f"{reader}: a card that is not a My Number card is on the reader"
+        return warning(name, detail, "take the card off the reader")
+    return ok(name, f"{reader}: a My Number card is on it, {report['tries_left']} PIN tries left")
+
+
+# -- 4. printers ------------------------------------------------------------------
+
+
+def printer_checks(settings: Settings) -> list[Check]:
+    printing = settings.printing
+    server = printing.cups_server or None
+    folder = settings.output_dir()
+    return [
+        printer_check("forms printer", printing.forms_printer, folder, server),
+        printer_check("ticket printer", printing.ticket_printer, folder, server),
+    ]
+
+
+def printer_check(name: str, queue: str, folder: Path, server: str | None = None) -> Check:
+    """The CUPS queue ``queue`` is ready, or (no queue) the PDF folder is writable."""
+    try:
+        printer = printer_from_settings(queue, folder, server=server)
+    except ValueError as e:
+        return error(name, str(e), "fix the printer's queue name in [printing]")
+    if isinstance(printer, CupsPrinter):
+        return _cups_check(name, printer)
+    if isinstance(printer, FolderPrinter):
+        return _folder_check(name, printer)
+    return warning(name, f"{type(printer).__name__} is not checked", "check it by printing")
+
+
+def _cups_check(name: str, printer: CupsPrinter) -> Check:
+    try:
+        state = printer.status()
+    except PrinterUnavailable as e:  # lpstat missing or CUPS not answering
+        return error(name, f"{printer.description}: cannot ask CUPS", str(e))
+    if state in ("ready", "printing"):
+        return ok(name, f"{printer.description} is {state}")
+    try:
+        printer.check_ready()
+    except PrinterUnavailable as e:  # the message says what to do for this state
+        return error(name, f"{printer.description}: {state}", str(e))
+    return ok(name, f"{printer.description} is ready")  # it came back meanwhile
+
+
+def _folder_check(name: str, printer: FolderPrinter) -> Check:
+    folder = printer.folder
+    action = "fix printing.output_dir, or the folder's permissions, or free disk space"
+    if printer.status() == "missing":
+        return error(name, f"the PDF folder {folder} cannot be created", action)
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        return error(name, f"the PDF folder {folder} is not writable: {e.strerror}", action)
+    return ok(name, f"no CUPS queue set: PDFs are written to {folder}")
+
+
+# -- 5. speech models -------------------------------------------------------------
+
+
+def speech_checks(settings: Settings) -> list[Check]:
+    """Every model found loads and knows its language's spoken forms; offered ones have one."""
+    from kiosk.speech.grammar import all_phrases
+    from kiosk.speech.models import model_sources
+
+    try:
+        sources = model_sources(settings)
+    except OSError as e:
+        folder = settings.speech_model_dir()
+        return [error("speech models", f"{folder}: {e}", "fix speech.model_dir or its rights")]
+    checks = [
+        speech_model_check(language, path, all_phrases(language))
+        for language, (path, _kind) in sources.items()
+    ]
+    offered = [lang for lang in settings.kiosk.languages if lang not in sources]
+    return checks + [_no_model(language) for language in offered]
+
+
+def speech_model_check(language: str, path: Path, phrases: Sequence[str]) -> Check:
+    """The model at ``path`` loads and has every word of ``phrases``."""
+    from kiosk.speech.errors import SpeechError
+    from kiosk.speech.models import load_model
+    from kiosk.speech.recognizer import missing_words
+
+    name = f"speech model ({language})"
+    try:
+        model = load_model(path)
+    except SpeechError as e:
+        action = f"install it again: ward-kiosk models install --lang {language} FILE.zip"
+        return error(name, f"{e.code}: {e}", f"{action}, or fix speech.models.{language}")
+    missing = sorted(missing_words(model, phrases))
+    if missing:
+        words = _count(len(missing), "word")
+        detail = f"{path} lacks {words} of the spoken forms: {' '.join(missing)}"
+        forms = resource("i18n", language, "speech.toml")
+        return warning(name, detail, f"Vosk silently ignores them; fix {forms}")
+    return ok(name, f"{path} loads and knows every word of {len(phrases)} spoken forms")
+
+
+def _no_model(language: str) -> Check:
+    detail = f"no speech model for {language}: the Speak button is hidden for this language"
+    action = f"install one: ward-kiosk models install --lang {language} FILE.zip"
+    return warning(f"speech model ({language})", detail, action)
+
+
+# -- 6. text to speech ------------------------------------------------------------
+
+
+class TtsUnavailable(Exception):
+    """pyttsx3 could not be started; the message says why."""
+
+
+@dataclass(frozen=True)
+class TtsInfo:
+    driver: str
+    voices: list[tuple[str, list[str]]]
+    """Voice id and its language codes, as the engine lists them."""
+
+
+def tts_checks(settings: Settings, timeout: float = TTS_TIMEOUT_SECONDS) -> list[Check]:
+    """The engine starts, each offered language has a voice, and there is an audio player."""
+    name = "text to speech"
+    if not settings.speech.read_aloud:
+        return [ok(name, "read-aloud is off (speech.read_aloud = false): not checked")]
+    try:
+        info = probe_tts(timeout)
+    except TtsUnavailable as e:
+        action = "install espeak-ng (Linux) or a Windows speech voice; screens are not read aloud"
+        return [error(name, str(e), action)]
+    checks = [ok(name, f"pyttsx3 starts with {info.driver}, {len(info.voices)} voices")]
+    for language in settings.kiosk.languages:
+        voice = settings.speech.voices.get(language)
+        checks.append(voice_check(language, info, voice.voice if voice else ""))
+    return [*checks, player_check()]
+
+
+def probe_tts(timeout: float = TTS_TIMEOUT_SECONDS) -> TtsInfo:
+    """Start pyttsx3 in a child process and list its voices; TtsUnavailable if it cannot."""
+    try:
+        done = subprocess.run(  # noqa: S603 - this Python, a fixed script
+            [sys.executable, "-c", _TTS_PROBE],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise TtsUnavailable(f"pyttsx3 did not start within {timeout:g} s") from None
+    except OSError as e:
+        raise TtsUnavailable(f"could not run {sys.executable}: {e}") from None
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise TtsUnavailable(f"pyttsx3 does not start: {lines[-1]}")
+    return _tts_info(done.stdout)
+
+
+def _tts_info(output: str) -> TtsInfo:
+    try:
+        data = json.loads(output.strip().splitlines()[-1])
+        voices = [(str(v), [str(code) for code in codes]) for v, codes in data["voices"]]
+        return TtsInfo(str(data["driver"]), voices)
+    except (ValueError, IndexError, KeyError, TypeError) as e:
+        raise TtsUnavailable(f"pyttsx3 listed its voices unreadably: {e!r}") from None
+
+
+def voice_check(language: str, info: TtsInfo, configured: str = "") -> Check:
+    """The configured voice is installed, or (none configured) one for the language is."""
+    name = f"voice ({language})"
+    setting = f"speech.voices.{language}.voice"
+    if configured:
+        if configured in {voice_id for voice_id, _ in info.voices}:
+            return ok(name, f"{configured} (set in {setting})")
+        detail = f"the voice {configured!r} set in {setting} is not installed"
+        return warning(name, detail, f"set {setting} to an installed voice, or leave it empty")
+    from kiosk.speech.tts import voice_for
+
+    found = voice_for(language, info.voices)
+    if found is not None:
+        return ok(name, f"{info.driver} voice {found}")
+    detail = f"{info.driver} has no voice for {language}: its screens may not be read aloud"
+    return warning(name, detail, f"install a {language} voice for {info.driver}, or set {setting}")
+
+
+def player_check() -> Check:
+    from kiosk.speech.tts import find_player
+
+    player = find_player()
+    if player is None:
+        action = "install an audio player: alsa-utils (aplay) or pulseaudio-utils (paplay)"
+        return warning("audio player", "no audio player found: nothing is heard", action)
+    return ok("audio player", player[0])
+
+
+# -- output and the command -------------------------------------------------------
+
+
+def render_table(checks: Sequence[Check]) -> str:
+    """Check, status and detail in columns; what to do on the line below a problem."""
+    width = max(len("check"), *(len(c.check) for c in checks))
+    indent = " " * (width + 11)
+    lines = [f"{'check':<{width}}  {'status':<7}  detail / what to do"]
+    for c in checks:
+        lines.append(f"{c.check:<{width}}  {c.status:<7}  {c.detail}")
+        if c.action:
+            lines.append(f"{indent}what to do: {c.action}")
+    return "\n".join([*lines, "", summary(checks)])
+
+
+def summary(checks: Sequence[Check]) -> str:
+    errors = sum(c.status == "error" for c in checks)
+    warnings = sum(c.status == "warning" for c in checks)
+    return f"{len(checks)} checks: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def render_json(checks: Sequence[Check]) -> str:
+    return json.dumps([asdict(c) for c in checks], ensure_ascii=False, indent=2)
+
+
+@click.command(name="doctor")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.option(
+    "--no-speech", is_flag=True, help="Skip loading the speech models (seconds per model)."
+)
+def doctor(config_file: Path | None, as_json: bool, no_speech: bool) -> None:
+    """Check this kiosk PC: settings, database, card reader, printers, speech, read-aloud.
+
+    Exits 1 when any check is an error; warnings alone exit 0.
+    """
+    checks = run_checks(config_file, speech=not no_speech)
+    click.echo(render_json(checks) if as_json else render_table(checks))
+    if any(c.status == "error" for c in checks):
+        raise SystemExit(1)
