@@ -38,6 +38,8 @@ QUEUE = "kiosk-pdf"
 CUPS_PDF_BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
 CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 CUPS_PDF_CONFIG_DIR = Path("/etc/cups")
+SYSTEM_SERVER_BIN = Path("/usr/lib/cups")
+FAULT_SCHEME = "kiosk-fault"
 START_TIMEOUT = 20.0
 ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
 
@@ -122,12 +124,57 @@ def _missing_prerequisites() -> str:
     return ""
 
 
+# A CUPS backend is an executable in ServerBin/backend named after its URI scheme.
+FAULT_BACKEND = r"""#!/bin/sh
+# kiosk-fault: a printer for tests that fails the way real printers report it.
+# Device URI: kiosk-fault:/REASONS?sleep=SECONDS&exit=STATUS
+#   REASONS  printer-state-reasons to raise (comma-separated), or "none"
+#   SECONDS  how long the printer is busy before the backend exits (default 0)
+#   STATUS   the backend's exit status (0 ok, 1 failed, 3 hold, 4 stop, 6 retry)
+if [ $# -eq 0 ]; then
+  echo 'direct kiosk-fault "Unknown" "Kiosk test printer with faults"'
+  exit 0
+fi
+uri=${DEVICE_URI#kiosk-fault:/}
+reasons=${uri%%\?*}
+param() { printf '%s' "$uri" | sed -n "s/.*[?&]$1=\([0-9]*\).*/\1/p"; }
+seconds=$(param sleep)
+status=$(param exit)
+if [ $# -ge 6 ]; then cat -- "$6" >/dev/null; else cat >/dev/null; fi
+if [ "$reasons" != none ]; then
+  echo "STATE: +$reasons" >&2
+  echo "ERROR: kiosk-fault: $reasons" >&2
+fi
+echo "INFO: kiosk-fault busy for ${seconds:-0} s" >&2
+sleep "${seconds:-0}" </dev/null >/dev/null 2>&1 &
+busy=$!
+trap 'kill $busy 2>/dev/null; exit 1' TERM INT
+wait $busy
+exit "${status:-0}"
+"""
+
+
+def _write_server_bin(root: Path) -> Path:
+    """ServerBin: the system's filters and backends, plus the kiosk-fault backend."""
+    server_bin = root / "lib"
+    (server_bin / "backend").mkdir(parents=True)
+    for entry in SYSTEM_SERVER_BIN.iterdir():
+        if entry.name != "backend":
+            (server_bin / entry.name).symlink_to(entry)
+    for backend in (SYSTEM_SERVER_BIN / "backend").iterdir():
+        (server_bin / "backend" / backend.name).symlink_to(backend)
+    fault = server_bin / "backend" / FAULT_SCHEME
+    fault.write_text(FAULT_BACKEND)
+    fault.chmod(0o755)  # world-executable: cupsd runs it as lp, not root
+    return server_bin
+
+
 def _write_configs(root: Path) -> None:
     etc = root / "etc"
     for sub in ("etc/ppd", "etc/ssl", "spool/tmp", "log", "state", "cache", "out"):
         (root / sub).mkdir(parents=True)
     (etc / "cups-files.conf").write_text(
-        f"ServerRoot {etc}\nRequestRoot {root / 'spool'}\nTempDir {root / 'spool/tmp'}\n"
+        f"ServerRoot {etc}\nServerBin {_write_server_bin(root)}\nRequestRoot {root / 'spool'}\nTempDir {root / 'spool/tmp'}\n"
         f"StateDir {root / 'state'}\nCacheDir {root / 'cache'}\n"
         f"ErrorLog {root / 'log/error_log'}\nAccessLog {root / 'log/access_log'}\n"
         f"PageLog {root / 'log/page_log'}\nUser lp\nGroup lp\nSystemGroup root\n"

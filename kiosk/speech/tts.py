@@ -9,6 +9,7 @@ button. ``RecordingSpeaker`` is the test double: it only records.
 
 from __future__ import annotations
 
+import atexit
 import enum
 import gc
 import json
@@ -432,6 +433,13 @@ class _Engines:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._engines: dict[tuple[str | None, int], _Engine] = {}
+        # pyttsx3's clean-up fails once the interpreter has begun tearing modules down.
+        atexit.register(self.clear)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._engines.clear()
+            gc.collect()
 
     @contextmanager
     def engine(self, driver: str | None) -> Iterator[_Engine]:
