@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import table
 
-BENCHMARKS = ["startup", "card", "speech"]
+BENCHMARKS = ["startup", "card", "speech", "forms"]
 
 
 def main(names: list[str]) -> int:

@@ -12,6 +12,7 @@ from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
 from kiosk.printing import printer_from_settings
 from kiosk.services import ReaderWatchFactory
+from kiosk.tickets import TicketPrinter, ticket_printer_from_settings
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
@@ -22,6 +23,7 @@ class Devices:
     card: CardService
     checkout: Checkout
     watch_readers: ReaderWatchFactory
+    tickets: TicketPrinter  # the receipt printer, or PDF tickets ([printing.escpos])
 
     def close(self) -> None:
         self.checkout.close()
@@ -31,8 +33,13 @@ def assemble(context: KioskContext) -> Devices:
     settings = context.settings
     printing = settings.printing
     server = printing.cups_server or None
-    forms = printer_from_settings(printing.forms_printer, settings.output_dir(), server=server)
-    tickets = printer_from_settings(printing.ticket_printer, settings.output_dir(), server=server)
+    forms = printer_from_settings(
+        printing.forms_printer,
+        settings.output_dir(),
+        server=server,
+        job_timeout=printing.job_timeout_seconds,
+    )
+    tickets = ticket_printer_from_settings(settings)
 
     def open_store() -> Store:
         from kiosk.storage import Store
@@ -46,4 +53,4 @@ def assemble(context: KioskContext) -> Devices:
         return ReaderMonitor(callback, reader)
 
     checkout = Checkout(context, open_store, forms, tickets)
-    return Devices(card=card, checkout=checkout, watch_readers=watch_readers)
+    return Devices(card=card, checkout=checkout, watch_readers=watch_readers, tickets=tickets)

@@ -66,11 +66,17 @@ class Procedure:
         return [b.item for b in self.bring if b.when is None or b.when.matches(answers)]
 
 
+# Average minutes a counter spends on one visitor of a category, when
+# categories.toml does not say; used for the estimated waiting time on tickets.
+DEFAULT_SERVICE_MINUTES = 10.0
+
+
 @dataclass(frozen=True)
 class Category:
     id: str
     letter: str
     order: int
+    service_minutes: float = DEFAULT_SERVICE_MINUTES
 
 
 @dataclass(frozen=True)
@@ -162,9 +168,19 @@ def _load_tree(path: Path) -> QuestionTree:
 def _load_categories(path: Path) -> dict[str, Category]:
     raw = _read(path).get("categories", {})
     try:
-        return {cid: Category(cid, str(c["letter"]), int(c["order"])) for cid, c in raw.items()}
+        return {cid: _load_category(cid, c, path.name) for cid, c in raw.items()}
     except KeyError as e:
         raise CatalogError(f"{path.name}: every category needs {e.args[0]}") from e
+
+
+def _load_category(cid: str, raw: Mapping[str, Any], where: str) -> Category:
+    minutes = raw.get("service_minutes", DEFAULT_SERVICE_MINUTES)
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not 0 < minutes <= 480:
+        raise CatalogError(
+            f"{where}: category {cid}: service_minutes must be a number of minutes above 0 "
+            f"(at most 480), not {minutes!r}"
+        )
+    return Category(cid, str(raw["letter"]), int(raw["order"]), float(minutes))
 
 
 def _load_procedures(folder: Path) -> tuple[Procedure, ...]:

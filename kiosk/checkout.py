@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,9 +19,18 @@ from typing import TYPE_CHECKING
 
 from kiosk.catalog import CatalogError, Procedure
 from kiosk.context import KioskContext
-from kiosk.guidance import counter_label
-from kiosk.printing import FolderPrinter, Printer, PrinterError, PrintJob
+from kiosk.forms.layout import LAYOUTS, Layout, LayoutError
+from kiosk.printing import (
+    FolderPrinter,
+    JobOutcome,
+    Printer,
+    PrinterError,
+    PrintFailed,
+    PrintJob,
+    print_and_wait,
+)
 from kiosk.services import CardReader
+from kiosk.tickets import TicketPrinter, build_slip
 from kiosk.visit import Ticket, Visit
 
 if TYPE_CHECKING:
@@ -38,38 +48,19 @@ class Outcome:
     reference: str
     ticket: Ticket
     jobs: tuple[PrintJob, ...]
-    print_error: str  # an error code, "" when everything printed
+    forms_error: str  # an error code of the forms printer, "" when the forms printed
+    ticket_error: str  # an error code of the ticket printer, "" when the ticket printed
     saved_to: Path | None  # the folder, when jobs are written to files
 
-
-@dataclass(frozen=True)
-class _FormInput:
-    visit: Visit
-    ward: str
-    today: date
+    @property
+    def print_error(self) -> str:
+        """The first printing error code, "" when everything printed."""
+        return self.forms_error or self.ticket_error
 
 
-def _moving_in(form: _FormInput) -> bytes:
-    from kiosk.forms.moving_in import MovingInData, render_moving_in
-
-    data = MovingInData(
-        ward_name=form.ward,
-        filed_on=form.today,
-        person=form.visit.person,
-        answers=dict(form.visit.answers),
-        visit_reference=form.visit.reference,
-    )
-    rendered = render_moving_in(data)
-    if rendered.needs_review:
-        log.warning(
-            "form moving_in for visit %s has characters the font lacks in %s",
-            form.visit.reference,
-            sorted(rendered.missing_glyphs),
-        )
-    return rendered.pdf
-
-
-FORMS: dict[str, Callable[[_FormInput], bytes]] = {"moving_in": _moving_in}
+# The forms the kiosk can print: one layout file each in resources/forms/ (listed
+# when the Checkout checks the catalog, read when a visit's forms are rendered).
+FORMS: Mapping[str, Layout] = LAYOUTS
 
 
 class DifferentCardError(Exception):
@@ -87,7 +78,7 @@ class Checkout:
         context: KioskContext,
         open_store: Callable[[], Store],
         forms_printer: Printer,
-        ticket_printer: Printer,
+        ticket_printer: TicketPrinter,
         today: Callable[[], date] = date.today,
     ) -> None:
         unknown = {f for p in context.catalog.procedures for f in p.forms} - set(FORMS)
@@ -119,6 +110,10 @@ class Checkout:
 
         purged = self.purge_expired()
         fonts.font()
+        if self.context.settings.printing.escpos.connection:
+            from kiosk.tickets.raster import font_files
+
+            font_files()  # the receipt's fonts and imaging library, before the first visitor
         return purged
 
     def purge_expired(self) -> int:
@@ -137,15 +132,26 @@ class Checkout:
         settings = self.context.settings
         reference = self.store.save_visit(visit, kiosk_id=settings.kiosk.id, status="completed")
         ticket = visit.ticket or self._issue(visit, reference)
-        jobs: list[PrintJob] = []
-        error = ""
-        try:
-            jobs.extend(self._print_forms(visit))
-            jobs.append(self._print_ticket(visit, ticket))
-        except PrinterError as e:
-            log.warning("printing for visit %s failed: %s", reference, e.code)
-            error = e.code
-        return Outcome(reference, ticket, tuple(jobs), error, self._folder())
+        deadline = time.monotonic() + settings.printing.job_timeout_seconds
+        # The forms go first so the printer works while the ticket prints; a failure
+        # of one printer never keeps the other from printing.
+        forms, forms_error = _attempt(lambda: self._print_forms(visit, ticket))
+        tickets, ticket_error = _attempt(lambda: [self._print_ticket(visit, ticket, reference)])
+        if not forms_error:
+            forms_error = self._follow(forms, deadline)
+        for printer, code in (("forms", forms_error), ("ticket", ticket_error)):
+            if code:
+                log.warning("printing the %s for visit %s failed: %s", printer, reference, code)
+        jobs = (*forms, *tickets)
+        return Outcome(reference, ticket, jobs, forms_error, ticket_error, self._folder())
+
+    def _follow(self, jobs: list[PrintJob], deadline: float) -> str:
+        """Wait for the form jobs until they are done; the first error code, or ""."""
+        for job in jobs:
+            outcome = self.forms_printer.wait(job, max(0.0, deadline - time.monotonic()))
+            if outcome.error is not None:
+                return outcome.error.code
+        return ""
 
     def read_individual_number(self, card: CardReader, pin: str, visit: Visit) -> str:
         """Read the My Number from the visitor's card, logging the access first.
@@ -187,33 +193,74 @@ class Checkout:
             visit_reference=reference,
         )
 
-    def _print_forms(self, visit: Visit) -> list[PrintJob]:
-        catalog = self.context.catalog
-        form_ids = dict.fromkeys(f for p in visit.procedures for f in catalog.procedure(p).forms)
-        ward = self.context.settings.ward.form_addressee()
-        form_input = _FormInput(visit, ward, self._today())
-        return [
-            self.forms_printer.print_pdf(
-                FORMS[form_id](form_input), title=f"{form_id}-{visit.reference}"
-            )
-            for form_id in form_ids
-        ]
+    def reprint(self, reference: str, *, actor: str) -> JobOutcome:
+        """Print a stored visit's cover page and forms again, and follow the job.
 
-    def _print_ticket(self, visit: Visit, ticket: Ticket) -> PrintJob:
-        from kiosk.forms.ticket import render_ticket
-
-        settings = self.context.settings
-        texts = self.context.texts_for(visit.language)
-        pdf = render_ticket(
-            ticket,
-            ward_name=settings.ward.name_in(visit.language),
-            counter_label=counter_label(settings, texts, ticket.counter),
-            category_label=texts.text(f"catalog.categories.{ticket.category}"),
-            language_line=texts.text("ui.ticket.line"),
+        For staff (``ward-kiosk print reprint``): the access is logged first, since
+        the forms show the card data. Raises StorageError for an unknown reference.
+        """
+        visit = self.store.load_visit(reference)
+        self.store.log_access(
+            actor=actor, action="forms_reprinted", visit_reference=visit.reference
         )
-        return self.ticket_printer.print_pdf(pdf, title=f"ticket-{ticket.code}")
+        if visit.ticket is None:
+            raise PrintFailed(f"visit {visit.reference} has no ticket: it was never completed")
+        pdf = self._render_forms(visit, visit.ticket)
+        if pdf is None:
+            return JobOutcome(None, "completed")  # nothing to print: its procedures have no form
+        return print_and_wait(self.forms_printer, pdf, title=f"forms-{visit.reference}")
+
+    def _print_forms(self, visit: Visit, ticket: Ticket) -> list[PrintJob]:
+        """One job: the cover page, then every form of the visit's procedures (none if no form)."""
+        pdf = self._render_forms(visit, ticket)
+        if pdf is None:
+            return []
+        return [self.forms_printer.print_pdf(pdf, title=f"forms-{visit.reference}")]
+
+    def _render_forms(self, visit: Visit, ticket: Ticket) -> bytes | None:
+        from kiosk.forms.documents import forms_of, render_visit_document
+
+        catalog = self.context.catalog
+        if not forms_of(visit.procedures, catalog):
+            return None
+        texts = self.context.texts_for(visit.language)
+        try:
+            document = render_visit_document(
+                visit, ticket, self.context.settings, catalog, texts, self._today(), FORMS
+            )
+        except LayoutError as e:
+            log.error("the forms for visit %s cannot be rendered: %s", visit.reference, e)
+            raise PrintFailed("a form layout is broken; see the log") from e
+        if document.flags:
+            fields = sorted(f"{flag.form}.{flag.field}" for flag in document.flags)
+            log.warning(
+                "forms for visit %s: %d field(s) hold characters the fonts lack: %s",
+                visit.reference,
+                len(fields),
+                ", ".join(fields),
+            )
+        return document.pdf
+
+    def _print_ticket(self, visit: Visit, ticket: Ticket, reference: str) -> PrintJob:
+        slip = build_slip(
+            ticket,
+            reference=reference,
+            texts=self.context.texts_for(visit.language),
+            settings=self.context.settings,
+            catalog=self.context.catalog,
+        )
+        return self.ticket_printer.print_ticket(slip)
 
     def _folder(self) -> Path | None:
-        printers = (self.forms_printer, self.ticket_printer)
+        ticket_pdf = getattr(self.ticket_printer, "printer", None)
+        printers = (self.forms_printer, ticket_pdf)
         folders = [p.folder for p in printers if isinstance(p, FolderPrinter)]
         return folders[0] if folders else None
+
+
+def _attempt(submit: Callable[[], list[PrintJob]]) -> tuple[list[PrintJob], str]:
+    """The jobs ``submit`` handed over, or none and the printer's error code."""
+    try:
+        return submit(), ""
+    except PrinterError as e:
+        return [], e.code

@@ -175,10 +175,14 @@ def data_purge(config_file: Path | None, days: int | None) -> None:
 def _mount_commands() -> None:
     from kiosk.card.cli import card
     from kiosk.doctor import doctor
+    from kiosk.forms.cli import forms
+    from kiosk.print_cli import print_group
     from kiosk.speech.cli import models, speech
 
     main.add_command(card)
     main.add_command(doctor)
+    main.add_command(forms)
+    main.add_command(print_group)
     main.add_command(speech)
     main.add_command(models)
 

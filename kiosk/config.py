@@ -12,10 +12,18 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
 APP_NAME = "ward-kiosk"
 ENV_PREFIX = "WARD_KIOSK_"
@@ -77,14 +85,68 @@ class DatabaseSettings(_Section):
     """File holding the encryption key; empty means ``<config dir>/data.key``."""
 
 
+EscposConnection = Literal["", "network", "usb", "serial"]
+
+
+class EscposSettings(_Section):
+    """A receipt printer spoken to in ESC/POS; ``connection`` empty means none."""
+
+    connection: EscposConnection = ""
+    """How the receipt printer is reached: network, usb, serial, or empty (PDF tickets)."""
+    host: str = ""
+    """Network: the printer's host name or IP address."""
+    port: int = Field(9100, ge=1, le=65535)
+    """Network: the raw printing port (9100 on nearly every receipt printer)."""
+    usb_vendor: int = Field(0, ge=0, le=0xFFFF)
+    """USB: vendor id, e.g. 0x04b8 (lsusb shows it as 04b8:0202)."""
+    usb_product: int = Field(0, ge=0, le=0xFFFF)
+    """USB: product id, e.g. 0x0202."""
+    usb_in_endpoint: int = Field(0x82, ge=0x80, le=0x8F)
+    """USB: the endpoint status answers come from (lsusb -v: EP 2 IN is 0x82)."""
+    usb_out_endpoint: int = Field(0x01, ge=0x01, le=0x0F)
+    """USB: the endpoint print data goes to (lsusb -v: EP 1 OUT is 0x01)."""
+    serial_device: str = ""
+    """Serial: the device file, e.g. /dev/ttyS0 or /dev/ttyUSB0."""
+    baudrate: int = Field(9600, ge=1200, le=921600)
+    """Serial: the speed set on the printer (its self-test page shows it)."""
+    timeout_seconds: float = Field(10.0, gt=0, le=120)
+    """How long to wait for the printer to connect or take the data."""
+    width_dots: int = Field(576, ge=256, le=1024)
+    """Printable width in dots: 576 for 80 mm paper at 203 dpi, 512 on some models."""
+
+    @field_validator(
+        "usb_vendor", "usb_product", "usb_in_endpoint", "usb_out_endpoint", mode="before"
+    )
+    @classmethod
+    def _hex_id(cls, v: object) -> object:
+        """USB ids are hex: 0x04b8 in TOML; "0x04b8" or "04b8" as a string (lsusb's form)."""
+        return int(v, 16) if isinstance(v, str) and v.strip() else v
+
+    @model_validator(mode="after")
+    def _connection_is_complete(self) -> EscposSettings:
+        needed = {
+            "network": ("host",),
+            "usb": ("usb_vendor", "usb_product"),
+            "serial": ("serial_device",),
+        }.get(self.connection, ())
+        missing = [key for key in needed if not getattr(self, key)]
+        if missing:
+            raise ValueError(f"connection = {self.connection!r} needs {', '.join(missing)}")
+        return self
+
+
 class PrintingSettings(_Section):
     forms_printer: str = ""
     """CUPS queue for forms; empty writes PDFs to ``output_dir`` instead."""
     ticket_printer: str = ""
-    """CUPS queue for tickets; empty writes PDFs to ``output_dir`` instead."""
+    """CUPS queue for PDF tickets; empty writes PDFs to ``output_dir`` instead."""
     cups_server: str = ""
     output_dir: str = ""
     """Where PDFs go when no printer is set; empty means ``<data dir>/printed``."""
+    job_timeout_seconds: float = Field(60, ge=5, le=600)
+    """How long the kiosk follows a CUPS job before telling the visitor staff will print."""
+    escpos: EscposSettings = EscposSettings()
+    """A receipt printer for tickets; when set, tickets go there instead of ``ticket_printer``."""
 
 
 class CardSettings(_Section):
@@ -110,6 +172,10 @@ class SpeechSettings(_Section):
     """Listen whenever a choice screen is shown, not only after Speak is touched."""
     read_aloud: bool = True
     """Read every screen aloud in the visitor's language."""
+    headphones: bool = False
+    """The kiosk's sound goes to a handset or headphones only the visitor hears: then
+    name, address and dates are read aloud with the rest. Otherwise they are read
+    only when the visitor touches "Read my details aloud"."""
     voices: dict[str, VoiceSettings] = Field(default_factory=dict)
     """Voice, rate and volume per language code."""
 
@@ -117,6 +183,8 @@ class SpeechSettings(_Section):
 class CounterSettings(_Section):
     number: str = Field(min_length=1)
     """What the counter is called on signs, e.g. "3" for counter 3."""
+    desks: int = Field(1, ge=1, le=50)
+    """How many desks at this counter call tickets; the waiting-time estimate divides by it."""
 
 
 def _default_counters() -> dict[str, CounterSettings]:
@@ -158,6 +226,11 @@ class Settings(_Section):
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Files the kiosk can make again (e.g. prepared speech models)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
@@ -208,7 +281,25 @@ def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
         if section not in sections or not key:
             raise ConfigError(f"environment variable {name}: no setting [{section}] {key}")
-        raw.setdefault(section, {})[key] = _env_value(value)
+        table, key = _nested_table(raw.setdefault(section, {}), Settings.model_fields[section], key)
+        table[key] = _env_value(value)
+
+
+def _nested_table(table: dict[str, Any], field: FieldInfo, key: str) -> tuple[dict[str, Any], str]:
+    """The table a key belongs in: PRINTING_ESCPOS_HOST is [printing.escpos] host."""
+    model = _model(field)
+    for name, sub in model.model_fields.items() if model else ():
+        if key.startswith(f"{name}_") and _model(sub):
+            return _nested_table(table.setdefault(name, {}), sub, key[len(name) + 1 :])
+    return table, key
+
+
+def _model(field: FieldInfo) -> type[BaseModel] | None:
+    """The settings table a field holds, or None for a plain value."""
+    annotation = field.annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
 
 
 def _env_value(value: str) -> Any:

@@ -21,7 +21,13 @@ import click
 from kiosk.card.cli import reader_status
 from kiosk.cli_common import config_option
 from kiosk.config import ConfigError, Settings, load_settings
-from kiosk.printing import CupsPrinter, FolderPrinter, PrinterUnavailable, printer_from_settings
+from kiosk.printing import (
+    CupsPrinter,
+    FolderPrinter,
+    PrinterError,
+    PrinterUnavailable,
+    printer_from_settings,
+)
 from kiosk.resources import resource
 
 Status = Literal["ok", "warning", "error"]
@@ -179,10 +185,25 @@ def printer_checks(settings: Settings) -> list[Check]:
     printing = settings.printing
     server = printing.cups_server or None
     folder = settings.output_dir()
-    return [
-        printer_check("forms printer", printing.forms_printer, folder, server),
-        printer_check("ticket printer", printing.ticket_printer, folder, server),
-    ]
+    forms = printer_check("forms printer", printing.forms_printer, folder, server)
+    if printing.escpos.connection:
+        return [forms, receipt_printer_check(settings)]
+    return [forms, printer_check("ticket printer", printing.ticket_printer, folder, server)]
+
+
+def receipt_printer_check(settings: Settings) -> Check:
+    """The ESC/POS receipt printer answers and has paper (nothing is printed)."""
+    from kiosk.tickets.escpos_printer import EscposTicketPrinter
+
+    name = "ticket printer"
+    printer = EscposTicketPrinter.from_settings(settings.printing.escpos)
+    try:
+        paper = printer.check_ready()
+    except PrinterError as e:
+        return error(name, f"{e.code}: {one_line(str(e))}", "fix the printer or [printing.escpos]")
+    if paper == "near_end":
+        return warning(name, f"{printer.description}: the roll is nearly empty", "add paper soon")
+    return ok(name, f"{printer.description} answers (paper: {paper})")
 
 
 def printer_check(name: str, queue: str, folder: Path, server: str | None = None) -> Check:

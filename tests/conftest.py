@@ -11,6 +11,7 @@ from pathlib import Path
 _HOME = Path(tempfile.mkdtemp(prefix="ward-kiosk-tests-"))
 os.environ["XDG_DATA_HOME"] = str(_HOME / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "config")
+os.environ["XDG_CACHE_HOME"] = str(_HOME / "cache")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 for name in list(os.environ):
     if name.startswith("WARD_KIOSK_"):

@@ -12,6 +12,15 @@ Fixtures:
 ``cups_pdf_queue`` (function)
     The same server, with ``kiosk-pdf`` enabled and accepting again before each test,
     so a test may stop or reject it.
+``fault_queue`` (function)
+    Makes queues on the ``kiosk-fault`` test backend, deleted after the test.
+
+Failures are real: the server's ServerBin is a folder of links to the system's
+filters and backends plus one more backend, ``kiosk-fault`` (a shell script, see
+FAULT_BACKEND). Like a real backend it reports printer-state-reasons on standard
+error (``STATE: +media-empty-error``), stays busy as long as its device URI says
+(``kiosk-fault:/media-jam-error?sleep=30``), then exits with the status the URI
+names (``exit=4``, CUPS_BACKEND_STOP, stops the queue and keeps the job).
 
 cups-pdf reads its settings only from ``/etc/cups`` (compiled in), but it picks
 ``/etc/cups/cups-pdf-<instance>.conf`` for a device URI ``cups-pdf:/<instance>``; the
@@ -23,12 +32,13 @@ packages (cups, cups-client, printer-driver-cups-pdf) the CUPS tests are skipped
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +50,8 @@ CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 CUPS_PDF_CONFIG_DIR = Path("/etc/cups")
 SYSTEM_SERVER_BIN = Path("/usr/lib/cups")
 FAULT_SCHEME = "kiosk-fault"
+# Backend exit statuses (man 7 backend; cups/backend.h).
+BACKEND_OK, BACKEND_FAILED, BACKEND_HOLD, BACKEND_STOP, BACKEND_RETRY = 0, 1, 3, 4, 6
 START_TIMEOUT = 20.0
 ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
 
@@ -81,6 +93,23 @@ class CupsServer:
         self.run(
             "lpadmin", "-p", name, "-E", "-v", f"cups-pdf:/{self.instance}", "-P", str(CUPS_PDF_PPD)
         )
+
+    def add_fault_queue(
+        self, name: str, reasons: str = "none", *, sleep: int = 0, status: int = BACKEND_OK
+    ) -> None:
+        """Add a queue on the kiosk-fault backend: it raises ``reasons`` (printer-state-
+        reasons, e.g. ``media-empty-error``), is busy for ``sleep`` seconds, then exits
+        with ``status`` (a CUPS backend status: BACKEND_STOP stops the queue)."""
+        uri = f"{FAULT_SCHEME}:/{reasons}?sleep={sleep}&exit={status}"
+        self.run("lpadmin", "-p", name, "-E", "-v", uri, "-P", str(CUPS_PDF_PPD))
+
+    def remove_queue(self, name: str) -> None:
+        """Delete a queue and its jobs (CUPS stops a backend that is still running)."""
+        self.run("lpadmin", "-x", name, check=False)
+
+    def not_completed_jobs(self, queue: str | None = None) -> list[str]:
+        out = self.run("lpstat", "-W", "not-completed", "-o", queue or self.queue).stdout
+        return [line.split()[0] for line in out.splitlines() if line.strip()]
 
     def completed_jobs(self) -> str:
         return self.run("lpstat", "-W", "completed", "-o").stdout
@@ -141,14 +170,14 @@ param() { printf '%s' "$uri" | sed -n "s/.*[?&]$1=\([0-9]*\).*/\1/p"; }
 seconds=$(param sleep)
 status=$(param exit)
 if [ $# -ge 6 ]; then cat -- "$6" >/dev/null; else cat >/dev/null; fi
+echo "INFO: kiosk-fault printing for ${seconds:-0} s" >&2
 if [ "$reasons" != none ]; then
   echo "STATE: +$reasons" >&2
-  echo "ERROR: kiosk-fault: $reasons" >&2
+  echo "INFO: kiosk-fault reports $reasons" >&2
 fi
-echo "INFO: kiosk-fault busy for ${seconds:-0} s" >&2
+trap 'kill $busy 2>/dev/null; exit 1' TERM INT
 sleep "${seconds:-0}" </dev/null >/dev/null 2>&1 &
 busy=$!
-trap 'kill $busy 2>/dev/null; exit 1' TERM INT
 wait $busy
 exit "${status:-0}"
 """
@@ -173,8 +202,10 @@ def _write_configs(root: Path) -> None:
     etc = root / "etc"
     for sub in ("etc/ppd", "etc/ssl", "spool/tmp", "log", "state", "cache", "out"):
         (root / sub).mkdir(parents=True)
+    server_bin = _write_server_bin(root)
     (etc / "cups-files.conf").write_text(
-        f"ServerRoot {etc}\nServerBin {_write_server_bin(root)}\nRequestRoot {root / 'spool'}\nTempDir {root / 'spool/tmp'}\n"
+        f"ServerRoot {etc}\nServerBin {server_bin}\n"
+        f"RequestRoot {root / 'spool'}\nTempDir {root / 'spool/tmp'}\n"
         f"StateDir {root / 'state'}\nCacheDir {root / 'cache'}\n"
         f"ErrorLog {root / 'log/error_log'}\nAccessLog {root / 'log/access_log'}\n"
         f"PageLog {root / 'log/page_log'}\nUser lp\nGroup lp\nSystemGroup root\n"
@@ -255,3 +286,27 @@ def cups_pdf_queue(cups_server: CupsServer) -> CupsServer:
     """The private server with ``kiosk-pdf`` enabled and accepting jobs."""
     cups_server.enable()
     return cups_server
+
+
+FaultQueue = Callable[..., str]
+
+
+@pytest.fixture
+def fault_queue(cups_server: CupsServer) -> Iterator[FaultQueue]:
+    """Make kiosk-fault queues for one test: ``fault_queue("media-jam-error", sleep=30)``
+    returns a new queue's name (arguments as ``CupsServer.add_fault_queue``); the queues
+    and their jobs are deleted after the test."""
+    made: list[str] = []
+
+    def make(reasons: str = "none", *, sleep: int = 0, status: int = BACKEND_OK) -> str:
+        name = f"kiosk-fault-{next(_fault_numbers)}"
+        cups_server.add_fault_queue(name, reasons, sleep=sleep, status=status)
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        cups_server.remove_queue(name)
+
+
+_fault_numbers = itertools.count(1)

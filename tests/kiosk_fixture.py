@@ -22,6 +22,7 @@ from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.printing import FolderPrinter
 from kiosk.storage import Store
+from kiosk.tickets import PdfTicketPrinter
 
 WAIT_MS = 15_000
 
@@ -53,7 +54,7 @@ def make_checkout(context: KioskContext, **printers: Any) -> Checkout:
         context,
         lambda: Store.open(settings.database_url(), settings.key_file()),
         printers.get("forms", folder),
-        printers.get("tickets", folder),
+        PdfTicketPrinter(printers.get("tickets", folder)),
     )
 
 

@@ -22,3 +22,15 @@ def test_startup_benchmark_runs(monkeypatch: pytest.MonkeyPatch, tmp_path):
     text = table(rows)
     assert "ward-kiosk run --demo to welcome" in text
     assert "x" in text.splitlines()[-1]  # the ratio against the baseline
+
+
+def test_forms_benchmark_runs(monkeypatch: pytest.MonkeyPatch):
+    from bench import forms
+
+    monkeypatch.setattr(forms, "RUNS", 2)
+    monkeypatch.setattr(forms, "FIRST_RUNS", 1)
+    rows = forms.run()
+    assert len(rows) == len(forms.PROCEDURES) + 1
+    assert all(sample > 0 for row in rows for sample in row.samples)
+    assert all(row.note.endswith("KB") for row in rows[:-1])  # every form under 300 KB
+    assert "first form after start" in table(rows)

@@ -1,4 +1,10 @@
-"""The embedded Japanese font: registration, glyph checks, and text that fits its box."""
+"""The embedded fonts: registration, glyph checks, and text that fits its box.
+
+IPAex Gothic prints Japanese (and Latin). It has no Hangul, so text may fall back,
+character by character, to NanumGothic: ``printable(text, fallback=True)`` keeps
+what either font has, and ``width``, ``wrap``, ``fit`` and ``draw_fitted`` measure
+and draw each run of text in the font that has it. Both are embedded as subsets.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,9 @@ from kiosk.resources import resource
 
 FONT_NAME = "IPAexGothic"
 FONT_FILE = ("fonts", "ipaexg.ttf")
+# For characters IPAex lacks (Hangul): loaded the first time one is asked for.
+FALLBACK_NAME = "NanumGothic"
+FALLBACK_FILE = ("fonts", "NanumGothic.ttf")
 # 下駄記号: the customary stand-in for a character that cannot be typeset.
 PLACEHOLDER = "〓"
 # Wrapped lines must not start with these (simple 禁則処理).
@@ -29,6 +38,7 @@ _register_lock = threading.Lock()
 # so whole renders are serialised; one form takes a few tens of milliseconds.
 _render_lock = threading.RLock()
 _font: TTFont | None = None
+_fallback: TTFont | None = None
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -61,6 +71,19 @@ def font() -> TTFont:
     return _font
 
 
+def fallback_font() -> TTFont:
+    """The font for characters IPAex lacks (Hangul), registered on first use."""
+    global _fallback
+    font()
+    if _fallback is None:
+        with _register_lock:
+            if _fallback is None:
+                loaded = TTFont(FALLBACK_NAME, str(resource(*FALLBACK_FILE)))
+                pdfmetrics.registerFont(loaded)
+                _fallback = loaded
+    return _fallback
+
+
 @contextmanager
 def rendering() -> Iterator[str]:
     """Hold the render lock; yields the registered font name."""
@@ -79,12 +102,36 @@ def has_glyph(ch: str) -> bool:
     return ord(ch) in font().face.charToGlyph
 
 
-def printable(text: str) -> tuple[str, str]:
+def _fallback_has(ch: str) -> bool:
+    return ord(ch) in fallback_font().face.charToGlyph
+
+
+def font_for(ch: str) -> str:
+    """The font that draws this character: IPAex, else the fallback if it has it."""
+    if has_glyph(ch) or not _fallback_has(ch):
+        return FONT_NAME
+    return FALLBACK_NAME
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """The text cut into (font name, run) pieces, each drawn in one font."""
+    pieces: list[tuple[str, str]] = []
+    for ch in text:
+        name = font_for(ch)
+        if pieces and pieces[-1][0] == name:
+            pieces[-1] = (name, pieces[-1][1] + ch)
+        else:
+            pieces.append((name, ch))
+    return pieces
+
+
+def printable(text: str, *, fallback: bool = False) -> tuple[str, str]:
     """Split text into what to draw and the characters the font lacks.
 
     Missing characters are drawn as 〓 so the gap is visible on paper. A variation
     selector (異体字 choice) cannot be honoured, so it is reported together with
-    its base character; the base character alone is drawn.
+    its base character; the base character alone is drawn. With ``fallback``,
+    a character IPAex lacks but the fallback font has (Hangul) is kept.
     """
     drawn: list[str] = []
     missing: list[str] = []
@@ -98,7 +145,7 @@ def printable(text: str) -> tuple[str, str]:
             missing.append(base + ch)
         elif ch in "\r\n\t":
             drawn.append(" ")
-        elif has_glyph(ch):
+        elif has_glyph(ch) or (fallback and _fallback_has(ch)):
             drawn.append(ch)
         else:
             drawn.append(PLACEHOLDER)
@@ -107,8 +154,8 @@ def printable(text: str) -> tuple[str, str]:
 
 
 def width(text: str, size: float) -> float:
-    """Advance width of text in points."""
-    return float(pdfmetrics.stringWidth(text, FONT_NAME, size))
+    """Advance width of text in points, each run in the font that draws it."""
+    return sum(float(pdfmetrics.stringWidth(run, name, size)) for name, run in runs(text))
 
 
 def wrap(text: str, size: float, max_width: float) -> list[str]:
@@ -140,10 +187,14 @@ def _break(line: str, ch: str) -> tuple[str, str]:
         if cut > 0:
             return line[:cut], line[cut:]
     # Prefer a space (between words, or between an address and its building name)
-    # when it leaves the first line at least 40% full.
+    # when it leaves the first line at least 40% full; else the end of a bracket,
+    # as in 昭和60年（1985年）/ 4月1日.
     space = max(line.rfind(" "), line.rfind("　"))
     if ch not in " 　" and space > len(line) * 0.4:
         return line[:space], line[space + 1 :]
+    close = line.rfind("）") + 1
+    if ch not in _NO_LINE_START and len(line) * 0.4 < close < len(line):
+        return line[:close], line[close:]
     return line.rstrip(), ""
 
 
@@ -213,15 +264,24 @@ def draw_fitted(
 
     ``bold`` strokes the outlines as well (text render mode 2): the font has no bold face.
     """
-    mode = 2 if bold else None
-    canvas.setFont(FONT_NAME, fitted.size)
     # Baseline of the first line: centre the block, then drop by the ascent (~0.88 em).
     baseline = y + (box_height + fitted.height) / 2 - fitted.size * 0.88
     for line in fitted.lines:
-        if align == "center":
-            canvas.drawCentredString(x + box_width / 2, baseline, line, mode=mode)
-        elif align == "right":
-            canvas.drawRightString(x + box_width, baseline, line, mode=mode)
-        else:
-            canvas.drawString(x, baseline, line, mode=mode)
+        line_x = x
+        if align in ("center", "right"):
+            spare = box_width - width(line, fitted.size)
+            line_x += spare / 2 if align == "center" else spare
+        draw_line(canvas, line, line_x, baseline, fitted.size, bold=bold)
         baseline -= fitted.leading
+
+
+def draw_line(
+    canvas: Canvas, text: str, x: float, baseline: float, size: float, *, bold: bool = False
+) -> float:
+    """Draw one line from (x, baseline), each run in its font; returns the end x."""
+    mode = 2 if bold else None
+    for name, run in runs(text):
+        canvas.setFont(name, size)
+        canvas.drawString(x, baseline, run, mode=mode)
+        x += float(pdfmetrics.stringWidth(run, name, size))
+    return x

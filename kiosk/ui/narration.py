@@ -1,4 +1,4 @@
-"""What a screen says when it is read aloud: everything it shows, nothing private."""
+"""What a screen says when it is read aloud: everything it shows, personal data only on request."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from kiosk.ui.widgets import PRIVATE, Notice, WrapButton
 SKIPPED_BUTTONS = ("key", "keyHome", "keyAction", "keyOk", "repeat")  # the PIN pad speaks apart
 
 
-def screen_speech(screen: QWidget) -> str:
-    """The texts a visitor sees on ``screen``, in the order they were laid out."""
+def screen_speech(screen: QWidget, *, personal: bool = False) -> str:
+    """The texts a visitor sees on ``screen``, in the order they were laid out.
+
+    Personal data (name, address, birth date, masked number) is left out unless
+    ``personal``; secrets (the PIN dots) always are.
+    """
     parts: list[str] = []
     for widget in screen.findChildren(QWidget):
-        if not widget.isVisibleTo(screen) or _private(widget):
+        kind = _private(widget)
+        if not widget.isVisibleTo(screen) or kind == "secret" or (kind and not personal):
             continue
         text = _text_of(widget)
         if text:
@@ -33,10 +38,12 @@ def _text_of(widget: QWidget) -> str:
     return ""
 
 
-def _private(widget: QWidget) -> bool:
+def _private(widget: QWidget) -> str:
+    """ "secret", "personal", or "" for what anyone may hear."""
     node: QWidget | None = widget
     while node is not None:
-        if node.property(PRIVATE):
-            return True
+        kind = node.property(PRIVATE)
+        if kind:
+            return str(kind)
         node = node.parentWidget()
-    return False
+    return ""

@@ -54,11 +54,13 @@ class WrapButton(QPushButton):
         return max(self.minimumHeight(), label)
 
 
-PRIVATE = "private"  # a widget property: never read aloud (personal data, PIN dots)
+PRIVATE = "private"
+"""A widget property: "personal" (name, address...: read aloud only into headphones or
+when the visitor asks) or "secret" (PIN dots: never read aloud)."""
 
 
-def mark_private(widget: QWidget) -> QWidget:
-    widget.setProperty(PRIVATE, True)
+def mark_private(widget: QWidget, *, secret: bool = False) -> QWidget:
+    widget.setProperty(PRIVATE, "secret" if secret else "personal")
     return widget
 
 

@@ -25,6 +25,7 @@ from kiosk.guidance import counter_label, guidance
 from kiosk.i18n import Translations
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
+from kiosk.printing import message_key
 from kiosk.services import CardReader, Heard, Listener, ReaderWatchFactory, Speaker
 from kiosk.speech.grammar import screen_choices
 from kiosk.speech.tts import pin_feedback
@@ -166,6 +167,9 @@ class KioskWindow(QMainWindow):
             screen.repeat.show()
             screen.repeat.clicked.connect(self.read_aloud)
             screen.notice.shown.connect(self._say)
+        if not self.context.settings.speech.headphones:
+            self.confirm.read_details.show()
+            self.confirm.details_requested.connect(lambda: self._say(self.confirm.details_speech()))
 
     def read_aloud(self) -> None:
         """Read the current screen (or the idle question over it) from the top."""
@@ -175,7 +179,9 @@ class KioskWindow(QMainWindow):
             current = self.stack.currentWidget()
             if current is not None:
                 prefix, self._said_before_next = self._said_before_next, ""
-                self._say("\n".join(filter(None, (prefix, screen_speech(current)))))
+                personal = self.context.settings.speech.headphones
+                text = screen_speech(current, personal=personal)
+                self._say("\n".join(filter(None, (prefix, text))))
 
     def _say(self, text: str) -> None:
         if self.speaker is not None and text:
@@ -551,7 +557,7 @@ class KioskWindow(QMainWindow):
             return
         ticket = outcome.ticket
         self.visit.ticket = ticket
-        problem = self._error_text(_Coded(outcome.print_error)) if outcome.print_error else ""
+        problem = printing_problem(self.texts, outcome.forms_error, outcome.ticket_error)
         self.done.show_outcome(
             self.texts,
             ticket_code=ticket.code,
@@ -677,6 +683,19 @@ def error_text(texts: Translations, error: Exception) -> str:
         return texts.text(f"ui.errors.{code}", **values)
     except KeyError:
         return texts.text("ui.errors.unexpected")
+
+
+def printing_problem(texts: Translations, forms_error: str, ticket_error: str) -> str:
+    """What the visitor is told when the forms or the ticket did not print ("" if both did)."""
+    parts = []
+    if forms_error:
+        parts.append(texts.text(message_key(forms_error)))
+    if ticket_error:
+        try:
+            parts.append(texts.text(f"ticket.errors.{ticket_error}"))
+        except KeyError:
+            parts.append(texts.text("ticket.errors.generic"))
+    return "\n\n".join(parts)
 
 
 def _ignore(_value: object) -> None:

@@ -1,15 +1,13 @@
-"""PNG pages of the form and ticket in artifacts/screens/forms/, to look at."""
+"""PNG of the ticket in artifacts/screens/forms/, to look at (forms: test_pngs.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.forms import MovingInData, render_moving_in, render_ticket
+from kiosk.forms import render_ticket
 from kiosk.visit import Ticket
-from tests.forms.helpers import LONG_ADDRESS
 
 SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens" / "forms"
 
@@ -26,31 +24,6 @@ def _save_png(pdf: bytes, name: str) -> Path:
     png = SCREENS / f"{name}.png"
     assert png.stat().st_size > 10_000
     return png
-
-
-def _variants(data: MovingInData) -> dict[str, MovingInData]:
-    assert data.person is not None
-    crowded = {**data.answers, "household_size": "4_or_more", "move_in_from": "abroad"}
-    return {
-        "moving_in": data,
-        "moving_in_no_card": dataclasses.replace(data, person=None, answers=crowded),
-        "moving_in_long": dataclasses.replace(
-            data,
-            person=dataclasses.replace(
-                data.person, name="𠮷野 ジョナサン・アレクサンダー 﨑山", address=LONG_ADDRESS
-            ),
-        ),
-        "moving_in_crowded": dataclasses.replace(
-            data,
-            answers=crowded,
-            person=dataclasses.replace(data.person, name="𠮷田 花子", name_kana="ヨシダ ハナコ"),
-        ),
-    }
-
-
-def test_save_form_pngs(moving_in: MovingInData) -> None:
-    for name, data in _variants(moving_in).items():
-        _save_png(render_moving_in(data).pdf, name)
 
 
 def test_save_ticket_png() -> None:

@@ -1,4 +1,7 @@
-"""Queue ticket PDF: size and content."""
+"""Queue ticket PDF (the call without a slip): size and content.
+
+The ticket built from a slip, in every language, is tested in tests/tickets/.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ def test_ticket_content() -> None:
         "転入・転居の届出",
         "3番窓口",
         "5人",
-        "令和8年11月22日14:05",
+        "令和8年（2026年）11月22日14:05",
         "大阪市北区役所",
         squash("Please wait until your number is shown"),
     ):
@@ -64,6 +67,8 @@ def test_japanese_language_line_and_long_labels() -> None:
 
 
 def test_missing_glyph_is_placeholder_not_dropped() -> None:
-    text = pdftotext(_render(language_line="안녕하세요 Please wait"))
+    # Hangul comes from the fallback font; Egyptian hieroglyphs are in no font.
+    text = pdftotext(_render(language_line="안녕하세요 \U00013000 Please wait"))
     assert "〓" in text
+    assert "안녕하세요" in text
     assert "Please wait" in text

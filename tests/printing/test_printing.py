@@ -13,11 +13,18 @@ import pytest
 
 from kiosk.forms import render_ticket
 from kiosk.printing import (
+    ERROR_CODES,
+    CupsNotRunning,
     CupsPrinter,
     FolderPrinter,
+    JobStuck,
+    OutOfPaper,
+    PaperJam,
     PrinterError,
+    PrinterOffline,
     PrinterUnavailable,
     PrintFailed,
+    print_and_wait,
     printer_from_settings,
     safe_filename,
 )
@@ -88,19 +95,42 @@ def test_printers_refuse_non_pdf(tmp_path: Path) -> None:
         CupsPrinter("q").print_pdf(b"hello", title="x")
 
 
-def test_error_codes_are_stable() -> None:
-    assert issubclass(PrinterUnavailable, PrinterError)
-    assert issubclass(PrintFailed, PrinterError)
-    assert PrinterUnavailable("x").code == "printer_unavailable"
-    assert PrintFailed("x").code == "print_failed"
+@pytest.mark.parametrize(
+    ("cls", "code", "base"),
+    [
+        (PrinterUnavailable, "printer_unavailable", PrinterError),
+        (CupsNotRunning, "cups_not_running", PrinterUnavailable),
+        (PrinterOffline, "printer_offline", PrinterUnavailable),
+        (OutOfPaper, "out_of_paper", PrinterUnavailable),
+        (PaperJam, "paper_jam", PrinterUnavailable),
+        (PrintFailed, "print_failed", PrinterError),
+        (JobStuck, "job_stuck", PrinterError),
+    ],
+)
+def test_error_codes_are_stable(cls: type[PrinterError], code: str, base: type) -> None:
+    assert cls("x").code == code
+    assert issubclass(cls, base)
+    assert code in ERROR_CODES
+
+
+def test_folder_jobs_complete_at_once(tmp_path: Path) -> None:
+    printer = FolderPrinter(tmp_path)
+    outcome = print_and_wait(printer, PDF, title="x")
+    assert outcome.ok
+    assert outcome.job is not None
+    Path(outcome.job.destination).unlink()
+    gone = printer.wait(outcome.job)
+    assert gone.state == "not_completed"
+    assert isinstance(gone.error, PrintFailed)
 
 
 def test_printer_from_settings(tmp_path: Path) -> None:
     assert isinstance(printer_from_settings("", tmp_path), FolderPrinter)
     assert isinstance(printer_from_settings("  ", tmp_path), FolderPrinter)
-    cups = printer_from_settings("front-desk", tmp_path)
+    cups = printer_from_settings("front-desk", tmp_path, job_timeout=12)
     assert isinstance(cups, CupsPrinter)
     assert cups.queue == "front-desk"
+    assert cups.job_timeout == 12
 
 
 def test_cups_printer_rejects_option_like_queue() -> None:
@@ -112,9 +142,10 @@ def test_cups_printer_rejects_option_like_queue() -> None:
 def test_no_scheduler_is_unavailable(tmp_path: Path) -> None:
     printer = CupsPrinter("kiosk-pdf", server=str(tmp_path / "no-cupsd.sock"))
     assert printer.status() == "no_scheduler"
-    with pytest.raises(PrinterUnavailable, match="CUPS is not running") as info:
+    with pytest.raises(CupsNotRunning, match="CUPS is not running") as info:
         printer.print_pdf(PDF, title="x")
-    assert info.value.code == "printer_unavailable"
+    assert info.value.code == "cups_not_running"
+    assert isinstance(info.value, PrinterUnavailable)
 
 
 def test_missing_lp_is_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from kiosk.checkout import Checkout
 from kiosk.printing import CupsPrinter, FolderPrinter
 from kiosk.resources import resource
 from kiosk.storage import Store
+from kiosk.tickets import PdfTicketPrinter
 from kiosk.ui.window import KioskWindow
 from tests.kiosk_fixture import Visitor, make_checkout, pdf_text, window_with
 
@@ -109,7 +110,8 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
     url = {"value": f"sqlite:///{blocker}/kiosk.db"}  # a path that cannot be created
     key = tmp_path / "keys" / "data.key"
     printer = FolderPrinter(tmp_path / "printed")
-    checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, printer)
+    tickets = PdfTicketPrinter(printer)
+    checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, tickets)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
         print_without_card(visitor, "certificate", "juminhyo")
@@ -166,3 +168,23 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
         # cups-pdf re-renders through PostScript, which garbles extracted Japanese:
         # the visit reference (Latin) shows that this visit's form came through.
         assert window.visit.reference in pdf_text(pdf)
+
+
+@pytest.mark.cups
+def test_a_paper_jam_while_printing_sends_the_visitor_to_the_counter_with_a_ticket(
+    qtbot, qapp, kiosk_context, card_service, cups_pdf_queue, fault_queue
+):
+    queue = fault_queue("media-jam-error", sleep=30)
+    printer = CupsPrinter(queue, server=cups_pdf_queue.server, job_timeout=10)
+    checkout = make_checkout(kiosk_context, forms=printer)
+    with window_with(qtbot, kiosk_context, card_service, checkout) as window:
+        visitor = Visitor(qtbot, window)
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
+        visitor.wait_for(window.done, timeout=20_000)
+        assert window.done.ticket.text() == "A-001"
+        notice = window.done.notice.text()
+        assert "Paper is stuck in the printer" in notice
+        assert "Nothing you entered is lost" in notice
+        assert window.visit is not None
+        stored = checkout.store.load_visit(window.visit.reference)
+        assert stored.ticket is not None and stored.procedures == ["tennyu", "nhi_enroll"]

@@ -112,3 +112,40 @@ def test_deleting_a_digit_is_said_and_submitting_says_nothing_of_the_pin(speakin
     visitor.enter_pin(PERSONA.pin)
     visitor.wait_for(window.confirm)
     assert not any("deleted" in text for text in said(speaker)[-5:])
+
+
+def test_card_data_is_read_only_when_the_visitor_asks(speaking, virtual_card):
+    visitor, speaker = speaking
+    window = visitor.window
+    visitor.start("en")
+    visitor.enter_pin(PERSONA.pin)
+    visitor.wait_for(window.confirm)
+    assert PERSONA.person.name not in "\n".join(said(speaker))
+    visitor.click(window.confirm.read_details)
+    assert PERSONA.person.name in said(speaker)[-1]
+    assert PERSONA.person.address in said(speaker)[-1]
+    assert PERSONA.pin not in "\n".join(said(speaker))
+
+
+def test_into_headphones_card_data_is_read_with_the_screen_but_never_the_pin(
+    qtbot, qapp, kiosk_settings, card_service, virtual_card
+):
+    from kiosk.context import KioskContext
+
+    settings = kiosk_settings.model_copy(
+        update={"speech": kiosk_settings.speech.model_copy(update={"headphones": True})}
+    )
+    context = KioskContext.load(settings=settings)
+    speaker = RecordingSpeaker()
+    with window_with(
+        qtbot, context, card_service, make_checkout(context), speaker=speaker
+    ) as window:
+        visitor = Visitor(qtbot, window)
+        visitor.start("ja")
+        visitor.enter_pin(PERSONA.pin)
+        visitor.wait_for(window.confirm)
+        assert not window.confirm.read_details.isVisible()  # read with the screen already
+        visitor.click(window.confirm.repeat)
+        spoken = "\n".join(said(speaker))
+        assert PERSONA.person.name in said(speaker)[-1]
+        assert "●" not in spoken and PERSONA.pin not in spoken

@@ -69,8 +69,9 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
     assert "2番窓口" in window.done.counter.text()
     assert "マイナンバーカードをお取りください" in window.done.reminders.text()
 
-    [form] = printed(window, "moving_in")
+    [form] = printed(window, "forms")  # one job: the cover page, then the forms
     text = pdf_text(form)
+    assert "住民異動届" in text and "国民健康保険" in text and "児童手当" in text
     assert DEMO.name in text.replace("  ", " ") or DEMO.name.replace(" ", "") in text.replace(
         " ", ""
     )
@@ -123,9 +124,9 @@ def test_moving_in_without_a_card(visitor, kiosk_window, pcsc_reader):
     visitor.wait_for(window.done)
     assert window.done.ticket.text().startswith("A-")
     assert "take your My Number card" not in window.done.reminders.text()
-    [form] = printed(window, "moving_in")
+    [form] = printed(window, "forms")
     text = pdf_text(form)
-    assert "住民異動届" in text
+    assert "住民異動届" in text and "Your visit today" in text  # the cover in English
     assert DEMO.name not in text and DEMO.address not in text
     assert "読取なし" in text  # staff see at a glance that nothing came from a card
 

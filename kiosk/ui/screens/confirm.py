@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 
 from kiosk.i18n import Translations
 from kiosk.person import Person
@@ -16,6 +16,7 @@ FIELDS = ("name", "address", "birth_date", "sex")
 class ConfirmScreen(ScreenFrame):
     confirmed = Signal()
     back_requested = Signal()
+    details_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__("confirm")
@@ -33,6 +34,13 @@ class ConfirmScreen(ScreenFrame):
         grid.setColumnStretch(1, 1)
         self.body.addStretch(1)
         self.body.addLayout(grid)
+        # Personal data is not read aloud unprompted (others may hear): on request only.
+        self.read_details = QPushButton()
+        self.read_details.setObjectName("secondary")
+        self.read_details.clicked.connect(self.details_requested)
+        self.read_details.hide()
+        self.body.addSpacing(24)
+        self.body.addWidget(self.read_details, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addStretch(2)
         self.back = self.footer_button("secondary", self.back_requested, 1)
         self.ok = self.footer_button("primary", self.confirmed, 2)
@@ -43,6 +51,11 @@ class ConfirmScreen(ScreenFrame):
             self.names[field].setText(texts.text(f"ui.confirm.{field}"))
         self.back.setText(texts.text("ui.common.back"))
         self.ok.setText(texts.text("ui.confirm.ok"))
+        self.read_details.setText(texts.text("ui.confirm.read_details"))
+
+    def details_speech(self) -> str:
+        """Each field's name and value, to be read aloud when the visitor asks."""
+        return "\n".join(f"{self.names[f].text()}: {self.values[f].text()}" for f in FIELDS)
 
     def show_person(self, person: Person, texts: Translations) -> None:
         self.values["name"].setText(person.name)

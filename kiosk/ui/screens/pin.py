@@ -23,7 +23,7 @@ class PinScreen(ScreenFrame):
         self.hint = label(role="hint")
         self.tries = label(role="triesLeft")
         self.dots = label(role="pinDots", wrap=False)
-        mark_private(self.dots)
+        mark_private(self.dots, secret=True)
         self.status = label(role="status")
         # Landscape: what the visitor reads on the left, the keypad on the right,
         # so the whole screen fits a 1280x1024 display with the buttons in reach.

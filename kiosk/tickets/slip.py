@@ -1,0 +1,126 @@
+"""What a queue ticket shows, in the visitor's language, ready for any printer.
+
+A :class:`TicketSlip` is plain data: every text already translated and filled in,
+so the PDF and receipt layouts only place it. It holds no personal data; the QR
+code carries only the visit's public reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.catalog import Catalog
+from kiosk.config import Settings
+from kiosk.guidance import counter_label
+from kiosk.i18n import Translations
+from kiosk.tickets.estimate import desks_serving, estimated_wait_minutes
+from kiosk.visit import Ticket
+from kiosk.wareki import wareki
+
+QR_PREFIX = "WK:"
+
+
+@dataclass(frozen=True)
+class SlipTexts:
+    """The ticket's labels and formatted values, from ``resources/i18n/<lang>/ticket.toml``."""
+
+    title: str  # 受付番号票 · Queue ticket
+    number: str  # label above the ticket code
+    counter: str  # label of the counter box
+    waiting: str  # label of the people-ahead box
+    waiting_value: str  # 5人 / 5 people
+    estimate: str  # label of the estimate
+    estimate_value: str  # 約15分 / about 15 min / no wait
+    issued: str  # 発行 令和8年（2026年）11月22日 14:05
+    footer: str
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """One ticket as printed."""
+
+    code: str  # A-012
+    language: str
+    ward_name: str
+    category_label: str
+    counter_label: str
+    waiting_ahead: int
+    estimate_minutes: int | None  # None: no estimate (nothing printed for it)
+    issued_at: datetime
+    reference: str  # the visit's public reference; "" prints no QR code
+    language_line: str
+    texts: SlipTexts
+
+    @property
+    def qr_data(self) -> str:
+        """What the QR code holds: the visit reference only, e.g. ``WK:V-7K2Q9``."""
+        return f"{QR_PREFIX}{self.reference}" if self.reference else ""
+
+
+def build_slip(
+    ticket: Ticket,
+    *,
+    reference: str,
+    texts: Translations,
+    settings: Settings,
+    catalog: Catalog,
+) -> TicketSlip:
+    """The slip for ``ticket`` in the language of ``texts``, with the estimated wait."""
+    category = catalog.categories[ticket.category]
+    desks = desks_serving(catalog, settings.counters, category.id)
+    minutes = estimated_wait_minutes(ticket.waiting_ahead, category.service_minutes, desks)
+    return TicketSlip(
+        code=ticket.code,
+        language=texts.language,
+        ward_name=settings.ward.name_in(texts.language),
+        category_label=texts.text(f"catalog.categories.{ticket.category}"),
+        counter_label=counter_label(settings, texts, ticket.counter),
+        waiting_ahead=ticket.waiting_ahead,
+        estimate_minutes=minutes,
+        issued_at=ticket.issued_at,
+        reference=reference,
+        language_line=texts.text("ticket.slip.line"),
+        texts=slip_texts(texts, ticket.waiting_ahead, minutes, ticket.issued_at),
+    )
+
+
+def slip_texts(
+    texts: Translations, waiting_ahead: int, minutes: int | None, issued_at: datetime
+) -> SlipTexts:
+    """The labels and values of a ticket in the language of ``texts``."""
+
+    def t(key: str, **values: object) -> str:
+        return texts.text(f"ticket.slip.{key}", **values)
+
+    return SlipTexts(
+        title=t("title"),
+        number=t("number"),
+        counter=t("counter"),
+        waiting=t("waiting"),
+        waiting_value=t("people_one") if waiting_ahead == 1 else t("people", n=waiting_ahead),
+        estimate=t("estimate"),
+        estimate_value=estimate_text(texts, minutes),
+        issued=t("issued", date=date_text(texts, issued_at), time=f"{issued_at:%H:%M}"),
+        footer=t("footer"),
+    )
+
+
+def estimate_text(texts: Translations, minutes: int | None) -> str:
+    """約15分 / about 15 min / 약 15분; "no wait" for 0; "" when there is no estimate."""
+    if minutes is None:
+        return ""
+    if minutes == 0:
+        return texts.text("ticket.slip.no_wait")
+    return texts.text("ticket.slip.minutes", n=minutes)
+
+
+def date_text(texts: Translations, when: datetime) -> str:
+    """The issue date as the language writes it (Japanese with the era)."""
+    return texts.text(
+        "ticket.slip.date",
+        era_year=wareki(when.date()).year_text,
+        year=when.year,
+        month=when.month,
+        day=when.day,
+    )
