@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_module(module: str, *args: str, timeout: float = 120) -> dict[str, Any]:
+    """Run ``python -m module args`` in a fresh process; its last line of output is JSON."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{result.stderr[-3000:]}")
+    value = json.loads(result.stdout.splitlines()[-1])
+    assert isinstance(value, dict)
+    return value
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from kiosk.card.monitor import ReaderEvent, ReaderMonitor
 from kiosk.card.service import CardService
 from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
-from kiosk.printing import printer_from_settings
+from kiosk.printing import configured_printer
 from kiosk.services import ReaderWatchFactory
 from kiosk.tickets import TicketPrinter, ticket_printer_from_settings
 
@@ -31,14 +31,7 @@ class Devices:
 
 def assemble(context: KioskContext) -> Devices:
     settings = context.settings
-    printing = settings.printing
-    server = printing.cups_server or None
-    forms = printer_from_settings(
-        printing.forms_printer,
-        settings.output_dir(),
-        server=server,
-        job_timeout=printing.job_timeout_seconds,
-    )
+    forms = configured_printer(settings, settings.printing.forms_printer)
     tickets = ticket_printer_from_settings(settings)
 
     def open_store() -> Store:

@@ -23,7 +23,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -589,3 +592,15 @@ def printer_from_settings(
     if queue:
         return CupsPrinter(queue, server, job_timeout=job_timeout)
     return FolderPrinter(output_dir)
+
+
+def configured_printer(settings: Settings, queue: str) -> Printer:
+    """``queue`` on the settings' CUPS server, followed up to the job timeout, or the
+    output folder when ``queue`` is empty."""
+    printing = settings.printing
+    return printer_from_settings(
+        queue,
+        settings.output_dir(),
+        server=printing.cups_server or None,
+        job_timeout=printing.job_timeout_seconds,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kiosk.config import Settings
-from kiosk.printing import OutOfPaper, Printer, PrintJob, printer_from_settings
+from kiosk.printing import OutOfPaper, Printer, PrintJob, configured_printer
 from kiosk.tickets.slip import TicketSlip
 
 __all__ = ["OutOfPaper", "PdfTicketPrinter", "TicketPrinter", "ticket_printer_from_settings"]
@@ -44,11 +44,4 @@ def ticket_printer_from_settings(settings: Settings) -> TicketPrinter:
         from kiosk.tickets.escpos_printer import EscposTicketPrinter
 
         return EscposTicketPrinter.from_settings(printing.escpos)
-    server = printing.cups_server or None
-    pdf = printer_from_settings(
-        printing.ticket_printer,
-        settings.output_dir(),
-        server=server,
-        job_timeout=printing.job_timeout_seconds,
-    )
-    return PdfTicketPrinter(pdf)
+    return PdfTicketPrinter(configured_printer(settings, printing.ticket_printer))

@@ -22,6 +22,12 @@ def speaking(qtbot, qapp, kiosk_context, card_service):
         yield Visitor(qtbot, window), speaker
 
 
+def to_confirm(visitor: Visitor, language: str) -> None:
+    visitor.start(language)
+    visitor.enter_pin(PERSONA.pin)
+    visitor.wait_for(visitor.window.confirm)
+
+
 def said(speaker: RecordingSpeaker) -> list[str]:
     return [call.text for call in speaker.calls if call.action == "say"]
 
@@ -41,9 +47,7 @@ def test_each_screen_is_read_in_the_visitors_language(speaking, virtual_card):
 def test_pin_digits_and_card_data_are_never_spoken(speaking, virtual_card):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("ja")
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
+    to_confirm(visitor, "ja")
     spoken = "\n".join(said(speaker))
     texts = window.texts
     assert pin_feedback(2, 4, texts) in spoken
@@ -117,9 +121,7 @@ def test_deleting_a_digit_is_said_and_submitting_says_nothing_of_the_pin(speakin
 def test_card_data_is_read_only_when_the_visitor_asks(speaking, virtual_card):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en")
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
+    to_confirm(visitor, "en")
     assert PERSONA.person.name not in "\n".join(said(speaker))
     visitor.click(window.confirm.read_details)
     assert PERSONA.person.name in said(speaker)[-1]
@@ -140,12 +142,9 @@ def test_into_headphones_card_data_is_read_with_the_screen_but_never_the_pin(
     with window_with(
         qtbot, context, card_service, make_checkout(context), speaker=speaker
     ) as window:
-        visitor = Visitor(qtbot, window)
-        visitor.start("ja")
-        visitor.enter_pin(PERSONA.pin)
-        visitor.wait_for(window.confirm)
+        to_confirm(Visitor(qtbot, window), "ja")
         assert not window.confirm.read_details.isVisible()  # read with the screen already
-        visitor.click(window.confirm.repeat)
+        Visitor(qtbot, window).click(window.confirm.repeat)
         spoken = "\n".join(said(speaker))
         assert PERSONA.person.name in said(speaker)[-1]
         assert "●" not in spoken and PERSONA.pin not in spoken
