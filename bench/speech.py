@@ -76,7 +76,9 @@ def cache_dir() -> Path:
 def synthesize(text: str, voice: tuple[str, int, int], noise: float = NOISE) -> Path:
     """A 16 kHz mono WAV of ``text`` (cached by text, voice and noise)."""
     name, speed, pitch = voice
-    key = hashlib.sha256(f"{text}|{name}|{speed}|{pitch}|{noise}".encode()).hexdigest()[:20]
+    # sox -R: repeatable noise and dither, so every machine hears the same audio.
+    key = f"{text}|{name}|{speed}|{pitch}|{noise}|repeatable"
+    key = hashlib.sha256(key.encode()).hexdigest()[:20]
     out = cache_dir() / f"{key}.wav"
     if out.exists():
         return out
@@ -84,12 +86,12 @@ def synthesize(text: str, voice: tuple[str, int, int], noise: float = NOISE) -> 
         raw, clean = Path(tmp, "raw.wav"), Path(tmp, "clean.wav")
         espeak = ["espeak-ng", "-v", name, "-s", str(speed), "-p", str(pitch), "-w", str(raw)]
         subprocess.run([*espeak, text], check=True, capture_output=True)
-        convert = ["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(clean)]
+        convert = ["sox", "-R", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(clean)]
         subprocess.run([*convert, "pad", "0.3", "0.6"], check=True, capture_output=True)
         noisy = Path(tmp, "noisy.wav")
-        hiss = f"|sox {clean} -p synth pinknoise vol {noise}"
+        hiss = f"|sox -R {clean} -p synth pinknoise vol {noise}"
         subprocess.run(
-            ["sox", "-m", "-v", "1", str(clean), "-v", "1", hiss, "-b", "16", str(noisy)],
+            ["sox", "-R", "-m", "-v", "1", str(clean), "-v", "1", hiss, "-b", "16", str(noisy)],
             check=True,
             capture_output=True,
         )
