@@ -177,12 +177,14 @@ def _mount_commands() -> None:
     from kiosk.doctor import doctor
     from kiosk.forms.cli import forms
     from kiosk.print_cli import print_group
+    from kiosk.queue_cli import queue
     from kiosk.speech.cli import models, speech
 
     main.add_command(card)
     main.add_command(doctor)
     main.add_command(forms)
     main.add_command(print_group)
+    main.add_command(queue)
     main.add_command(speech)
     main.add_command(models)
 

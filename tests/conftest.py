@@ -17,4 +17,9 @@ for name in list(os.environ):
     if name.startswith("WARD_KIOSK_"):
         del os.environ[name]
 
-pytest_plugins = ["tests.pcsc_fixture", "tests.cups_fixture", "tests.kiosk_fixture"]
+pytest_plugins = [
+    "tests.pcsc_fixture",
+    "tests.cups_fixture",
+    "tests.kiosk_fixture",
+    "tests.pg_fixture",
+]

@@ -13,18 +13,33 @@ from kiosk.storage.crypto import (
     StorageError,
     VisitNotFound,
 )
-from kiosk.storage.models import TicketStatus, VisitStatus
+from kiosk.storage.models import TICKET_STATUSES, TicketStatus, VisitStatus
+from kiosk.storage.queueing import (
+    QUEUE_CHANNEL,
+    Chooser,
+    QueueEvent,
+    QueueTicket,
+    TicketNotFound,
+    TicketStateConflict,
+)
 from kiosk.storage.store import AccessEvent, Clock, Store, alembic_config, upgrade_database
 
 __all__ = [
+    "QUEUE_CHANNEL",
+    "TICKET_STATUSES",
     "AccessEvent",
+    "Chooser",
     "Clock",
     "DatabaseUnavailable",
     "DecryptionFailed",
     "KeyFileInsecure",
     "KeyFileInvalid",
+    "QueueEvent",
+    "QueueTicket",
     "StorageError",
     "Store",
+    "TicketNotFound",
+    "TicketStateConflict",
     "TicketStatus",
     "VisitNotFound",
     "VisitStatus",

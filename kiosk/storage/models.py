@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -23,7 +24,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 VisitStatus = Literal["in_progress", "completed", "abandoned"]
-TicketStatus = Literal["waiting", "called", "served", "no_show", "cancelled"]
+# "cancelled" predates the queue (revision 0001) and is kept for old rows; "served"
+# became "done" in revision 0003.
+TicketStatus = Literal[
+    "waiting", "called", "serving", "done", "no_show", "transferred", "cancelled"
+]
 VISIT_STATUSES: tuple[str, ...] = get_args(VisitStatus)
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 REFERENCE_MAX = 16
@@ -133,6 +138,31 @@ class TicketRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="waiting")
     waiting_ahead: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The queue (revision 0003). ``queued_at`` orders the queue: the issue time, or
+    # for a ticket transferred from another category, the original ticket's.
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    called_by: Mapped[str | None] = mapped_column(String(32))
+    serving_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    transferred_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="SET NULL")
+    )
+
+
+class TicketEventRow(Base):
+    """Every change of a ticket's status, timestamped; also the feed pollers read."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    counter: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(32), default="")
 
 
 class TicketCounterRow(Base):

@@ -12,8 +12,8 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,11 +34,13 @@ from sqlalchemy import (
     func,
     make_url,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.person import Person
+from kiosk.storage import queueing
 from kiosk.storage.crypto import (
     DatabaseUnavailable,
     PersonCipher,
@@ -53,11 +55,17 @@ from kiosk.storage.models import (
     TICKET_STATUSES,
     VISIT_STATUSES,
     AccessLogRow,
-    TicketCounterRow,
     TicketRow,
     TicketStatus,
     VisitRow,
     VisitStatus,
+)
+from kiosk.storage.queueing import (
+    Chooser,
+    QueueEvent,
+    QueueTicket,
+    TicketNotFound,
+    TicketStateConflict,
 )
 from kiosk.visit import Ticket, Visit
 
@@ -70,7 +78,7 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misr
 REFERENCE_LENGTH = 8
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _IMMEDIATE = "kiosk_sqlite_begin_immediate"
-_ISSUE_ATTEMPTS = 3
+_MIGRATION_LOCK = 0x57_4B_30_31  # pg_advisory_xact_lock key held while migrating
 _ACTION = re.compile(r"[a-z][a-z0-9_.:-]*")
 # Twelve digits, bare or in groups of four: what an individual number looks like.
 _NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
@@ -132,6 +140,9 @@ def upgrade_database(engine: Engine) -> None:
         # The write lock up front makes a second process wait, then find head.
         conn.execution_options(**{_IMMEDIATE: True})
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Same on PostgreSQL: kiosks starting together migrate one at a time.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             try:
                 command.upgrade(alembic_config(connection=conn), "head")
             except CommandError as err:
@@ -309,21 +320,45 @@ class Store:
     # -- tickets --------------------------------------------------------------
 
     def issue_ticket(
-        self, *, category: str, letter: str, counter: str, visit_reference: str | None
+        self,
+        *,
+        category: str,
+        letter: str,
+        counter: str,
+        visit_reference: str | None,
+        priority: bool = False,
     ) -> Ticket:
         """Issue the next ticket of today in ``category``; attach it to the visit if given."""
-        # A retry helps only on PostgreSQL, when two kiosks create the day's counter
-        # row at the same moment; SQLite serialises issuance with BEGIN IMMEDIATE.
-        for _ in range(_ISSUE_ATTEMPTS - 1):
-            with suppress(exc.IntegrityError):
-                return self._issue_once(category, letter, counter, visit_reference)
-        try:
-            return self._issue_once(category, letter, counter, visit_reference)
-        except exc.IntegrityError as err:
-            raise DatabaseUnavailable(
-                f"Ticket for {category!r} not issued after {_ISSUE_ATTEMPTS} attempts because "
-                "of conflicting updates. Try again; if it persists, check the ticket tables."
-            ) from err
+        return _to_ticket_view(
+            self.issue_queue_ticket(
+                category=category,
+                letter=letter,
+                counter=counter,
+                visit_reference=visit_reference,
+                priority=priority,
+            )
+        )
+
+    def issue_queue_ticket(
+        self,
+        *,
+        category: str,
+        letter: str,
+        counter: str,
+        visit_reference: str | None = None,
+        priority: bool = False,
+    ) -> QueueTicket:
+        """Like ``issue_ticket``, returning the queue's view of the ticket."""
+        now = self._now()
+        with self._session(write=True) as session:
+            visit_id = None
+            if visit_reference is not None:
+                visit_id = _visit_by_reference(session, _normalise_reference(visit_reference)).id
+            row = _new_ticket(session, now, category, letter, counter, priority)
+            row.visit_id = visit_id
+            ticket = self._finish_issue(session, row, now, note="issued")
+        log.info("ticket %s issued for %s", ticket.code, category)
+        return ticket
 
     def waiting_count(self, category: str) -> int:
         """Number of today's tickets in ``category`` that are still waiting."""
@@ -339,18 +374,151 @@ class Store:
         status: TicketStatus,
         service_day: date | None = None,
     ) -> bool:
-        """Change a ticket's status (default: today's). Return False if there is no such ticket."""
+        """Change a ticket's status (default: today's), without checking the transition.
+
+        Recorded in ``ticket_events`` like every change. Return False if there is no
+        such ticket. The queue (``kiosk.queue.QueueService``) checks transitions.
+        """
         _check_choice("ticket status", status, TICKET_STATUSES)
         day = service_day or _service_day(self._now())
+        now = self._now()
         stmt = (
-            update(TicketRow)
+            select(TicketRow)
             .where(TicketRow.service_day == day)
             .where(TicketRow.category == category)
             .where(TicketRow.number == number)
-            .values(status=status)
+            .with_for_update()
         )
         with self._session(write=True) as session:
-            return _rowcount(session.execute(stmt)) > 0
+            row = session.scalar(stmt)
+            if row is None:
+                return False
+            queueing.change_status(session, row, status, now=now, counter=None, note="set")
+            return True
+
+    # -- the queue (kiosk.queue builds on these) ---------------------------------
+
+    def call_next(
+        self, *, categories: Collection[str], counter: str, choose: Chooser
+    ) -> QueueTicket | None:
+        """Call the waiting ticket ``choose`` picks among today's of ``categories``.
+
+        Safe with several counters calling at once: the chosen row is claimed with
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite holds its write lock).
+        """
+        now = self._now()
+        with self._session(write=True) as session:
+            waiting = queueing.waiting_tickets(session, _service_day(now), categories)
+            chosen = queueing.claim_next(session, waiting, choose)
+            if chosen is None:
+                return None
+            row = queueing.locked_ticket(session, chosen.id)
+            queueing.change_status(session, row, "called", now=now, counter=counter)
+            session.flush()
+            return queueing.to_queue_ticket(row)
+
+    def change_ticket(
+        self,
+        ticket_id: int,
+        status: TicketStatus,
+        *,
+        allowed_from: Collection[str],
+        counter: str | None,
+        note: str = "",
+    ) -> QueueTicket:
+        """Move a ticket to ``status``; TicketStateConflict unless it is in ``allowed_from``."""
+        _check_choice("ticket status", status, TICKET_STATUSES)
+        now = self._now()
+        with self._session(write=True) as session:
+            row = queueing.locked_ticket(session, ticket_id)
+            _check_state(row, status, allowed_from)
+            out_of_turn = row.status == "waiting" and status == "called"
+            queueing.change_status(session, row, status, now=now, counter=counter, note=note)
+            if out_of_turn:
+                _count_passes_for(session, row)
+            session.flush()
+            return queueing.to_queue_ticket(row)
+
+    def transfer_ticket(
+        self,
+        ticket_id: int,
+        *,
+        allowed_from: Collection[str],
+        category: str,
+        letter: str,
+        counter: str,
+        by_counter: str | None,
+    ) -> QueueTicket:
+        """End a ticket as ``transferred`` and issue its successor in ``category``.
+
+        The new ticket keeps the visit, the priority and the place in the queue
+        (``queued_at``) of the old one, so the visitor does not start waiting again.
+        """
+        now = self._now()
+        with self._session(write=True) as session:
+            old = queueing.locked_ticket(session, ticket_id)
+            _check_state(old, "transferred", allowed_from)
+            row = _new_ticket(session, now, category, letter, counter, old.priority)
+            row.visit_id, row.queued_at, row.transferred_from_id = (
+                old.visit_id,
+                old.queued_at,
+                old.id,
+            )
+            ticket = self._finish_issue(session, row, now, note=f"from:{old.code}"[:32])
+            note = f"to:{row.code}"[:32]
+            queueing.change_status(
+                session, old, "transferred", now=now, counter=by_counter, note=note
+            )
+        log.info("ticket %s transferred to %s", old.code, ticket.code)
+        return ticket
+
+    def queue_ticket(self, ticket_id: int) -> QueueTicket:
+        with self._session() as session:
+            row = session.get(TicketRow, ticket_id)
+            if row is None:
+                raise TicketNotFound(f"No ticket with id {ticket_id}.")
+            return queueing.to_queue_ticket(row)
+
+    def find_ticket(self, code: str, service_day: date | None = None) -> QueueTicket:
+        """Today's (or ``service_day``'s) ticket with ``code``, e.g. ``"A-012"``."""
+        day = service_day or _service_day(self._now())
+        with self._session() as session:
+            row = queueing.locked_ticket(session, queueing.find_ticket_id(session, day, code))
+            return queueing.to_queue_ticket(row)
+
+    def waiting_tickets(self, categories: Collection[str]) -> list[QueueTicket]:
+        """Today's waiting tickets of ``categories``, first come first."""
+        with self._session() as session:
+            return queueing.waiting_tickets(session, _service_day(self._now()), categories)
+
+    def waiting_counts(self) -> dict[str, tuple[int, int]]:
+        """Today's waiting tickets per category: (normal, priority)."""
+        with self._session() as session:
+            return queueing.waiting_counts(session, _service_day(self._now()))
+
+    def service_seconds(self, category: str) -> list[float]:
+        """Today's most recent service durations (start to done) in ``category``."""
+        with self._session() as session:
+            return queueing.service_seconds(session, _service_day(self._now()), category)
+
+    def queue_events_after(self, event_id: int, limit: int = 500) -> list[QueueEvent]:
+        """Status changes recorded after ``event_id``, oldest first (for pollers)."""
+        with self._session() as session:
+            return queueing.events_after(session, event_id, limit)
+
+    def last_queue_event_id(self) -> int:
+        with self._session() as session:
+            return queueing.last_event_id(session)
+
+    @property
+    def url(self) -> URL:
+        """The database URL (with its password: never log it, use ``repr(store)``)."""
+        return self._engine.url
+
+    def ticket_events(self, ticket_id: int) -> list[QueueEvent]:
+        """Every recorded change of one ticket, oldest first."""
+        with self._session() as session:
+            return queueing.events_of(session, ticket_id)
 
     # -- internals ------------------------------------------------------------
 
@@ -427,43 +595,50 @@ class Store:
         )
         return plaintext.decode("utf-8")
 
-    def _issue_once(
-        self, category: str, letter: str, counter: str, visit_reference: str | None
-    ) -> Ticket:
-        now = self._now()
-        day = _service_day(now)
-        with self._session(write=True) as session:
-            visit_id = None
-            if visit_reference is not None:
-                ref = _normalise_reference(visit_reference)
-                visit_id = _visit_by_reference(session, ref).id
-            number = _next_number(session, day, category)
-            row = TicketRow(
-                visit_id=visit_id,
-                service_day=day,
-                category=category,
-                number=number,
-                code=f"{letter}-{number:03d}",
-                counter=counter,
-                status="waiting",
-                waiting_ahead=_count_waiting(session, day, category, before=number),
-                issued_at=now,
-            )
-            session.add(row)
-        log.info("ticket %s issued for %s", row.code, category)
-        return _to_ticket(row)
-
-
-def _next_number(session: Session, day: date, category: str) -> int:
-    key = (TicketCounterRow.service_day == day, TicketCounterRow.category == category)
-    # FOR UPDATE locks the row on PostgreSQL; SQLite already holds its write lock.
-    last = session.scalar(select(TicketCounterRow.last_number).where(*key).with_for_update())
-    if last is None:
-        session.add(TicketCounterRow(service_day=day, category=category, last_number=1))
+    def _finish_issue(
+        self, session: Session, row: TicketRow, now: datetime, *, note: str
+    ) -> QueueTicket:
+        row.waiting_ahead = queueing.waiting_ahead(session, row)  # before the INSERT
+        session.add(row)
         session.flush()
-        return 1
-    session.execute(update(TicketCounterRow).where(*key).values(last_number=last + 1))
-    return last + 1
+        queueing.record_event(session, row, now=now, counter=None, note=note)
+        return queueing.to_queue_ticket(row)
+
+
+def _new_ticket(
+    session: Session, now: datetime, category: str, letter: str, counter: str, priority: bool
+) -> TicketRow:
+    day = _service_day(now)
+    number = queueing.next_number(session, day, category)
+    return TicketRow(
+        service_day=day,
+        category=category,
+        number=number,
+        code=f"{letter}-{number:03d}",
+        counter=counter,
+        status="waiting",
+        priority=priority,
+        passed=0,
+        waiting_ahead=0,
+        issued_at=now,
+        queued_at=now,
+        status_at=now,
+    )
+
+
+def _check_state(row: TicketRow, status: str, allowed_from: Collection[str]) -> None:
+    if row.status not in allowed_from:
+        raise TicketStateConflict(
+            f"Ticket {row.code} is {row.status}; it cannot become {status}. "
+            "Another counter may have changed it: reload the queue."
+        )
+
+
+def _count_passes_for(session: Session, row: TicketRow) -> None:
+    """A ticket called out of turn passes the normal tickets of its category waiting ahead."""
+    ahead = queueing.waiting_tickets(session, row.service_day, [row.category])
+    queued = [t for t in ahead if (t.queued_at, t.id) < (row.queued_at.astimezone(), row.id)]
+    queueing.count_passes(session, queued)
 
 
 def _count_waiting(session: Session, day: date, category: str, *, before: int | None = None) -> int:
@@ -517,6 +692,17 @@ def _check_log_entry(*, actor: str, action: str, reference: str | None, detail: 
         raise ValueError(f"access log detail must be at most {DETAIL_MAX} characters")
     if any(_NUMBER_LIKE.search(value) for value in (actor, action, reference or "", detail)):
         raise ValueError("access log entry looks like it holds an individual number; refused")
+
+
+def _to_ticket_view(ticket: QueueTicket) -> Ticket:
+    return Ticket(
+        code=ticket.code,
+        category=ticket.category,
+        number=ticket.number,
+        counter=ticket.counter,
+        waiting_ahead=ticket.waiting_ahead,
+        issued_at=ticket.issued_at,
+    )
 
 
 def _to_ticket(row: TicketRow) -> Ticket:

@@ -15,6 +15,12 @@ from kiosk.storage.store import create_kiosk_engine
 from kiosk.visit import Visit
 
 
+@pytest.fixture
+def db_url(any_db_url: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db_url
+
+
 def _save(store: Store) -> str:
     return store.save_visit(Visit(language="ja"), kiosk_id="kiosk-1", status="in_progress")
 

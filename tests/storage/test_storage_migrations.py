@@ -20,7 +20,14 @@ from kiosk.storage.models import Base
 from kiosk.storage.store import create_kiosk_engine
 from kiosk.visit import Visit
 
-TABLES = {"alembic_version", "visits", "tickets", "ticket_counters", "access_log"}
+TABLES = {
+    "alembic_version",
+    "visits",
+    "tickets",
+    "ticket_counters",
+    "access_log",
+    "ticket_events",
+}
 
 
 def _head() -> str:
@@ -165,7 +172,7 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
 ) -> None:
     reference = _seed_0001_database(db_url, key_file, person)
     with Store.open(db_url, key_file) as store:
-        assert _revision(db_url) == _head() == "0002"
+        assert _revision(db_url) == _head() == "0003"
         loaded = store.load_visit(reference)
         assert loaded.person == person
         assert loaded.individual_number is None

@@ -15,6 +15,13 @@ from sqlalchemy import create_engine, text
 from kiosk.storage import Store, VisitNotFound
 from kiosk.visit import Visit
 
+
+@pytest.fixture
+def db_url(any_db_url: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db_url
+
+
 PROCESSES = 4
 THREADS = 8
 PER_WORKER = 25
@@ -63,7 +70,7 @@ def test_waiting_ahead_counts_only_earlier_waiting_tickets(store: Store) -> None
     _issue(store, "tax", "B")
     assert store.waiting_count("resident") == 3
     assert store.set_ticket_status(category="resident", number=first.number, status="called")
-    assert store.set_ticket_status(category="resident", number=second.number, status="served")
+    assert store.set_ticket_status(category="resident", number=second.number, status="done")
     fourth = _issue(store)
     assert (fourth.number, fourth.waiting_ahead) == (4, 1)
     assert store.waiting_count("resident") == 2

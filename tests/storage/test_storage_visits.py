@@ -16,6 +16,12 @@ from kiosk.storage.store import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from kiosk.visit import Visit
 
 
+@pytest.fixture
+def db_url(any_db_url: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db_url
+
+
 def _row(db_url: str, reference: str) -> dict[str, object]:
     engine = create_engine(db_url)
     try:

@@ -1,0 +1,197 @@
+"""``QueueService``: the queue over the Store, for the kiosk, the counters and the board.
+
+Blocking, like the Store: call it from worker threads. Categories and their counter
+groups come from the catalog (each procedure names its category and counter); desks
+per counter from the settings' ``[counters.<id>]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kiosk.catalog import Catalog, Category
+from kiosk.config import CounterSettings
+from kiosk.queue.domain import (
+    DEFAULT_MAX_PASSES,
+    InvalidTransition,
+    choose_next,
+    sources,
+)
+from kiosk.queue.estimate import estimate_wait_minutes
+from kiosk.storage import QueueTicket, Store, TicketStatus
+
+log = logging.getLogger(__name__)
+
+
+class UnknownQueueItem(ValueError):
+    """An unknown category or counter id (a mistake of the caller, with the known ids)."""
+
+    code = "unknown_queue_item"
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: QueueTicket
+    estimated_wait_minutes: int
+
+
+@dataclass(frozen=True)
+class CategoryStatus:
+    category: str
+    letter: str
+    waiting: int  # normal and priority
+    waiting_priority: int
+    estimated_wait_minutes: int  # for a ticket issued now
+
+
+class QueueService:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        counters: Mapping[str, CounterSettings],
+        *,
+        max_passes: int = DEFAULT_MAX_PASSES,
+    ) -> None:
+        if max_passes < 0:
+            raise ValueError(f"max_passes must be 0 or more, not {max_passes}")
+        self.store = store
+        self.catalog = catalog
+        self.counters = counters
+        self.max_passes = max_passes
+
+    # -- the catalog's view -----------------------------------------------------
+
+    def category(self, category_id: str) -> Category:
+        try:
+            return self.catalog.categories[category_id]
+        except KeyError:
+            known = ", ".join(sorted(self.catalog.categories))
+            raise UnknownQueueItem(f"unknown category {category_id!r}; known: {known}") from None
+
+    def counter_group(self, category_id: str) -> list[str]:
+        """The counters that call tickets of a category (in procedure order, no repeats)."""
+        self.category(category_id)
+        ids = (p.counter for p in self.catalog.procedures if p.category == category_id)
+        return list(dict.fromkeys(ids))
+
+    def categories_of(self, counter: str) -> list[str]:
+        """The categories a counter calls from, by the catalog's order."""
+        ids = {p.category for p in self.catalog.procedures if p.counter == counter}
+        if not ids:
+            known = ", ".join(sorted(self.catalog.counters()))
+            raise UnknownQueueItem(f"counter {counter!r} serves no category; known: {known}")
+        return sorted(ids, key=lambda c: self.catalog.categories[c].order)
+
+    def desks(self, category_id: str) -> int:
+        """Desks calling a category: the configured desks of its counter group, at least 1."""
+        group = self.counter_group(category_id)
+        return max(1, sum(self.counters[c].desks for c in group if c in self.counters))
+
+    # -- the kiosk ------------------------------------------------------------
+
+    def issue(
+        self, category_id: str, *, priority: bool = False, visit_reference: str | None = None
+    ) -> IssuedTicket:
+        category = self.category(category_id)
+        group = self.counter_group(category_id)
+        ticket = self.store.issue_queue_ticket(
+            category=category.id,
+            letter=category.letter,
+            counter=group[0] if group else "",
+            visit_reference=visit_reference,
+            priority=priority,
+        )
+        return IssuedTicket(ticket, self.estimate_minutes(category.id, ticket.waiting_ahead))
+
+    def estimate_minutes(self, category_id: str, waiting_ahead: int) -> int:
+        """Wait for someone with ``waiting_ahead`` people ahead, from today's service times
+        (the category's ``service_minutes`` until today has enough of them)."""
+        category = self.category(category_id)
+        return estimate_wait_minutes(
+            waiting_ahead,
+            self.store.service_seconds(category.id),
+            fallback_minutes=category.service_minutes,
+            desks=self.desks(category.id),
+        )
+
+    # -- the counters ---------------------------------------------------------
+
+    def call_next(self, counter: str) -> QueueTicket | None:
+        """Call the next ticket for ``counter``, or None when nobody waits."""
+        chooser = functools.partial(choose_next, max_passes=self.max_passes)
+        ticket = self.store.call_next(
+            categories=self.categories_of(counter), counter=counter, choose=chooser
+        )
+        if ticket is not None:
+            log.info("ticket %s called to counter %s", ticket.code, counter)
+        return ticket
+
+    def call_again(self, ticket_id: int, counter: str) -> QueueTicket:
+        return self._change(ticket_id, "called", counter, allowed={"called"}, note="again")
+
+    def call_ticket(self, ticket_id: int, counter: str) -> QueueTicket:
+        """Call a specific waiting (or no-show) ticket out of turn (staff's choice)."""
+        return self._change(ticket_id, "called", counter, allowed={"waiting", "no_show"})
+
+    def start(self, ticket_id: int, counter: str) -> QueueTicket:
+        return self._change(ticket_id, "serving", counter)
+
+    def done(self, ticket_id: int, counter: str) -> QueueTicket:
+        return self._change(ticket_id, "done", counter)
+
+    def no_show(self, ticket_id: int, counter: str) -> QueueTicket:
+        return self._change(ticket_id, "no_show", counter)
+
+    def transfer(self, ticket_id: int, category_id: str, counter: str) -> QueueTicket:
+        """Send the visitor on to another category: returns the new ticket."""
+        category = self.category(category_id)
+        group = self.counter_group(category_id)
+        return self.store.transfer_ticket(
+            ticket_id,
+            allowed_from=sources("transferred"),
+            category=category.id,
+            letter=category.letter,
+            counter=group[0] if group else "",
+            by_counter=counter,
+        )
+
+    # -- the board and IT -------------------------------------------------------
+
+    def status(self) -> list[CategoryStatus]:
+        """Every category of the catalog, by its order, with today's waiting tickets."""
+        counts = self.store.waiting_counts()
+        result = []
+        for category in sorted(self.catalog.categories.values(), key=lambda c: c.order):
+            normal, prio = counts.get(category.id, (0, 0))
+            result.append(
+                CategoryStatus(
+                    category=category.id,
+                    letter=category.letter,
+                    waiting=normal + prio,
+                    waiting_priority=prio,
+                    estimated_wait_minutes=self.estimate_minutes(category.id, normal + prio),
+                )
+            )
+        return result
+
+    def _change(
+        self,
+        ticket_id: int,
+        status: TicketStatus,
+        counter: str,
+        *,
+        allowed: set[str] | None = None,
+        note: str = "",
+    ) -> QueueTicket:
+        allowed_from = sources(status) if allowed is None else frozenset(allowed)
+        if not allowed_from <= sources(status):
+            raise InvalidTransition(f"{sorted(allowed_from)} -> {status} is not allowed")
+        ticket = self.store.change_ticket(
+            ticket_id, status, allowed_from=allowed_from, counter=counter, note=note
+        )
+        log.info("ticket %s %s at counter %s", ticket.code, status, counter)
+        return ticket
