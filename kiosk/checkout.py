@@ -29,6 +29,7 @@ from kiosk.printing import (
     PrintJob,
     print_and_wait,
 )
+from kiosk.queue import QueueService
 from kiosk.services import CardReader
 from kiosk.tickets import TicketPrinter, build_slip
 from kiosk.visit import Ticket, Visit
@@ -242,12 +243,13 @@ class Checkout:
         return document.pdf
 
     def _print_ticket(self, visit: Visit, ticket: Ticket, reference: str) -> PrintJob:
+        queue = QueueService(self.store, self.context.catalog, self.context.settings.counters)
         slip = build_slip(
             ticket,
             reference=reference,
             texts=self.context.texts_for(visit.language),
             settings=self.context.settings,
-            catalog=self.context.catalog,
+            minutes=queue.estimate_minutes(ticket.category, ticket.waiting_ahead),
         )
         return self.ticket_printer.print_ticket(slip)
 

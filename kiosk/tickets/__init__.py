@@ -7,7 +7,6 @@ theirs when they first print.
 
 from __future__ import annotations
 
-from kiosk.tickets.estimate import desks_serving, estimated_wait_minutes
 from kiosk.tickets.printer import (
     OutOfPaper,
     PdfTicketPrinter,
@@ -23,7 +22,5 @@ __all__ = [
     "TicketPrinter",
     "TicketSlip",
     "build_slip",
-    "desks_serving",
-    "estimated_wait_minutes",
     "ticket_printer_from_settings",
 ]

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.catalog import Catalog
 from kiosk.config import Settings
 from kiosk.guidance import counter_label
 from kiosk.i18n import Translations
-from kiosk.tickets.estimate import desks_serving, estimated_wait_minutes
 from kiosk.visit import Ticket
 from kiosk.wareki import wareki
 
@@ -64,12 +62,10 @@ def build_slip(
     reference: str,
     texts: Translations,
     settings: Settings,
-    catalog: Catalog,
+    minutes: int | None,
 ) -> TicketSlip:
-    """The slip for ``ticket`` in the language of ``texts``, with the estimated wait."""
-    category = catalog.categories[ticket.category]
-    desks = desks_serving(catalog, settings.counters, category.id)
-    minutes = estimated_wait_minutes(ticket.waiting_ahead, category.service_minutes, desks)
+    """The slip for ``ticket`` in the language of ``texts``, with the estimated wait
+    (``minutes``, from :meth:`kiosk.queue.QueueService.estimate_minutes`; None prints none)."""
     return TicketSlip(
         code=ticket.code,
         language=texts.language,

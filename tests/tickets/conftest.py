@@ -29,12 +29,13 @@ def context() -> KioskContext:
 @pytest.fixture(scope="session")
 def make_slip(context: KioskContext) -> Callable[..., TicketSlip]:
     def make(language: str = "ja", ticket: Ticket = TICKET) -> TicketSlip:
+        minutes = context.catalog.categories[ticket.category].service_minutes
         return build_slip(
             ticket,
             reference=REFERENCE,
             texts=context.texts_for(language),
             settings=context.settings,
-            catalog=context.catalog,
+            minutes=round(ticket.waiting_ahead * minutes),  # one desk, no service times yet
         )
 
     return make

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.config import CounterSettings
 from kiosk.context import KioskContext
 from kiosk.tickets import TicketSlip, build_slip
 from tests.tickets.conftest import REFERENCE, TICKET
@@ -55,15 +54,13 @@ def test_one_and_nobody_ahead(make_slip: MakeSlip, language: str, one: str, none
     assert (nobody.estimate_minutes, nobody.texts.estimate_value) == (0, none)
 
 
-def test_more_desks_shorten_the_estimate(context: KioskContext) -> None:
-    counters = {**context.settings.counters, "resident": CounterSettings(number="2", desks=2)}
-    settings = context.settings.model_copy(update={"counters": counters})
+def test_the_estimate_is_printed_as_given(context: KioskContext) -> None:
     slip = build_slip(
         TICKET,
         reference=REFERENCE,
         texts=context.texts_for("en"),
-        settings=settings,
-        catalog=context.catalog,
+        settings=context.settings,
+        minutes=15,
     )
     assert slip.estimate_minutes == 15
     assert slip.texts.estimate_value == "about 15 min"

@@ -1,4 +1,5 @@
-"""The waiting-time estimate: people ahead × service minutes / desks, rounded up."""
+"""The waiting-time estimate without today's service times yet: people ahead × the
+category's service minutes / desks, rounded up; and the desks a category has."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 
 from kiosk.catalog import DEFAULT_SERVICE_MINUTES, Catalog, CatalogError
 from kiosk.config import CounterSettings, Settings
+from kiosk.queue import QueueService, estimate_wait_minutes
 from kiosk.resources import resource
-from kiosk.tickets import desks_serving, estimated_wait_minutes
+from kiosk.storage import Store
 
 
 @pytest.mark.parametrize(
@@ -28,26 +30,33 @@ from kiosk.tickets import desks_serving, estimated_wait_minutes
     ],
 )
 def test_estimate_table(ahead: int, minutes: float, desks: int, expected: int) -> None:
-    assert estimated_wait_minutes(ahead, minutes, desks) == expected
+    assert estimate_wait_minutes(ahead, [], fallback_minutes=minutes, desks=desks) == expected
 
 
 @pytest.mark.parametrize(("ahead", "minutes", "desks"), [(-1, 10, 1), (1, 0, 1), (1, 10, 0)])
 def test_nonsense_is_refused(ahead: int, minutes: float, desks: int) -> None:
     with pytest.raises(ValueError, match="cannot estimate"):
-        estimated_wait_minutes(ahead, minutes, desks)
+        estimate_wait_minutes(ahead, [], fallback_minutes=minutes, desks=desks)
 
 
-def test_desks_come_from_the_counters_a_category_is_sent_to() -> None:
+def test_desks_come_from_the_counters_a_category_is_sent_to(store: Store) -> None:
     catalog = Catalog.load()
     counters = dict(Settings().counters)
-    assert desks_serving(catalog, counters, "resident") == 1
+
+    def desks(category: str) -> int:
+        return QueueService(store, catalog, counters).desks(category)
+
+    assert desks("resident") == 1
     counters["resident"] = CounterSettings(number="2", desks=3)
-    assert desks_serving(catalog, counters, "resident") == 3
-    assert desks_serving(catalog, counters, "insurance") == 1
+    assert desks("resident") == 3
+    assert desks("insurance") == 1
     # consultation is served at the information counter
     counters["information"] = CounterSettings(number="1", desks=2)
-    assert desks_serving(catalog, counters, "consultation") == 2
-    assert desks_serving(catalog, {}, "resident") == 1  # nothing configured: one desk
+    assert desks("consultation") == 2
+    counters.clear()
+    assert desks("resident") == 1  # nothing configured: one desk
+    more = {**Settings().counters, "resident": CounterSettings(number="2", desks=2)}
+    assert QueueService(store, catalog, more).estimate_minutes("resident", 3) == 15
 
 
 def test_the_shipped_categories_have_service_times() -> None:
