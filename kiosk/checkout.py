@@ -243,7 +243,13 @@ class Checkout:
         return document.pdf
 
     def _print_ticket(self, visit: Visit, ticket: Ticket, reference: str) -> PrintJob:
-        queue = QueueService(self.store, self.context.catalog, self.context.settings.counters)
+        settings = self.context.settings
+        queue = QueueService(
+            self.store,
+            self.context.catalog,
+            settings.counters,
+            max_passes=settings.queue.max_passes,
+        )
         slip = build_slip(
             ticket,
             reference=reference,

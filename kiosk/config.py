@@ -192,6 +192,12 @@ def _default_counters() -> dict[str, CounterSettings]:
     return {cid: CounterSettings(number=n) for cid, n in numbers.items()}
 
 
+class QueueSettings(_Section):
+    max_passes: int = Field(3, ge=0, le=50)
+    """How many times a waiting ticket may be passed by priority tickets before it is
+    called first (0: priority never passes anyone)."""
+
+
 class Settings(_Section):
     ward: WardSettings = WardSettings()
     kiosk: KioskSettings = KioskSettings()
@@ -199,6 +205,7 @@ class Settings(_Section):
     printing: PrintingSettings = PrintingSettings()
     card: CardSettings = CardSettings()
     speech: SpeechSettings = SpeechSettings()
+    queue: QueueSettings = QueueSettings()
     counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
 
     @field_validator("counters")

@@ -119,7 +119,9 @@ def _service(config_file: Path | None) -> Iterator[Any]:
     settings = settings_from(config_file)
     store = _run(lambda: Store.open(settings.database_url(), settings.key_file()))
     try:
-        yield QueueService(store, Catalog.load(), settings.counters)
+        yield QueueService(
+            store, Catalog.load(), settings.counters, max_passes=settings.queue.max_passes
+        )
     finally:
         store.close()
 
