@@ -98,22 +98,25 @@ class QueueService:
     ) -> IssuedTicket:
         category = self.category(category_id)
         group = self.counter_group(category_id)
-        ticket = self.store.issue_queue_ticket(
+        ticket, seconds = self.store.issue_queue_ticket_for_estimate(
             category=category.id,
             letter=category.letter,
             counter=group[0] if group else "",
             visit_reference=visit_reference,
             priority=priority,
         )
-        return IssuedTicket(ticket, self.estimate_minutes(category.id, ticket.waiting_ahead))
+        return IssuedTicket(ticket, self._estimate(category, ticket.waiting_ahead, seconds))
 
     def estimate_minutes(self, category_id: str, waiting_ahead: int) -> int:
         """Wait for someone with ``waiting_ahead`` people ahead, from today's service times
         (the category's ``service_minutes`` until today has enough of them)."""
         category = self.category(category_id)
+        return self._estimate(category, waiting_ahead, self.store.service_seconds(category.id))
+
+    def _estimate(self, category: Category, waiting_ahead: int, seconds: list[float]) -> int:
         return estimate_wait_minutes(
             waiting_ahead,
-            self.store.service_seconds(category.id),
+            seconds,
             fallback_minutes=category.service_minutes,
             desks=self.desks(category.id),
         )

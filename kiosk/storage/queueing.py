@@ -6,6 +6,10 @@ PostgreSQL the row lock it takes serialises kiosks issuing in one category; on
 SQLite the transaction already holds the write lock (BEGIN IMMEDIATE). Every status
 change writes a ``ticket_events`` row and, on PostgreSQL, a NOTIFY on
 ``QUEUE_CHANNEL`` that is delivered when the transaction commits.
+
+On PostgreSQL issuing is one autocommitted statement (``ISSUE_SQL``): the counter row
+stays locked only while the server runs it and commits, never across a round trip to
+the kiosk, which under load is what kiosks waited for.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Select, Table, func, select, text, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk.storage.crypto import StorageError
-from kiosk.storage.models import TicketCounterRow, TicketEventRow, TicketRow
+from kiosk.storage.models import TicketCounterRow, TicketEventRow, TicketRow, UtcDateTime
 
 QUEUE_CHANNEL = "ward_kiosk_queue"
 SERVICE_SAMPLES = 20  # today's most recent services the estimate looks at
@@ -98,6 +102,98 @@ def next_number(session: Session, day: date, category: str) -> int:
         .returning(table.c.last_number)
     )
     return int(session.execute(stmt).scalar_one())
+
+
+# The day's counter bumped, the ticket and its event inserted, and the NOTIFY, in one
+# statement. ``ward_kiosk_waiting_ahead`` (migration 0004) is VOLATILE so it counts with
+# a fresh snapshot taken once the counter row is locked: the statement's own snapshot
+# predates the wait and would miss the tickets committed meanwhile. The code matches
+# Python's f"{letter}-{number:03d}"; the payload carries QueueEvent's fields; the last
+# column is ``service_seconds`` for the estimate (same rows, no lock needed).
+ISSUE_SQL = text(
+    """
+WITH counter AS (
+    INSERT INTO ticket_counters AS c (service_day, category, last_number)
+    VALUES (CAST(:day AS date), CAST(:category AS text), 1)
+    ON CONFLICT (service_day, category) DO UPDATE SET last_number = c.last_number + 1
+    RETURNING c.last_number AS number
+), ticket AS (
+    INSERT INTO tickets (visit_id, service_day, category, number, code, counter, status,
+                         priority, passed, waiting_ahead, issued_at, queued_at, status_at)
+    SELECT CAST(:visit_id AS integer), CAST(:day AS date), CAST(:category AS text), number,
+           CAST(:letter AS text) || '-' || CASE WHEN number < 1000
+               THEN lpad(number::text, 3, '0') ELSE number::text END,
+           CAST(:counter AS text), 'waiting', CAST(:priority AS boolean), 0,
+           ward_kiosk_waiting_ahead(CAST(:day AS date), CAST(:category AS text), number,
+                                    CAST(:priority AS boolean)),
+           :now, :now, :now
+    FROM counter
+    RETURNING id, number, code, waiting_ahead
+), event AS (
+    INSERT INTO ticket_events (ticket_id, at, status, counter, note)
+    SELECT id, :now, 'waiting', NULL, CAST(:note AS text) FROM ticket
+    RETURNING id, ticket_id
+)
+SELECT t.id, t.number, t.code, t.waiting_ahead, e.id AS event_id,
+       pg_notify(CAST(:channel AS text), json_build_object(
+           'id', e.id, 'ticket_id', t.id, 'code', t.code, 'category', CAST(:category AS text),
+           'status', 'waiting', 'counter', NULL::text, 'note', CAST(:note AS text),
+           'at', CAST(:at AS text))::text),
+       ARRAY(SELECT extract(epoch FROM done_at - serving_at)::float8 FROM tickets
+             WHERE service_day = CAST(:day AS date) AND category = CAST(:category AS text)
+               AND status = 'done' AND serving_at IS NOT NULL
+             ORDER BY done_at DESC LIMIT :samples) AS service_seconds
+FROM ticket t JOIN event e ON e.ticket_id = t.id
+"""
+).bindparams(bindparam("now", type_=UtcDateTime()))
+
+
+def issue_in_one_statement(
+    conn: Connection,
+    *,
+    day: date,
+    category: str,
+    letter: str,
+    counter: str,
+    priority: bool,
+    visit_id: int | None,
+    now: datetime,
+    note: str,
+) -> tuple[QueueTicket, list[float]]:
+    """PostgreSQL: issue the next ticket with ``ISSUE_SQL`` on an autocommit connection;
+    also today's ``service_seconds`` of the category."""
+    at = now.astimezone()
+    params = {
+        "day": day,
+        "category": category,
+        "letter": letter,
+        "counter": counter,
+        "priority": priority,
+        "visit_id": visit_id,
+        "now": now,
+        "note": note,
+        "channel": QUEUE_CHANNEL,
+        "at": at.isoformat(),
+        "samples": SERVICE_SAMPLES,
+    }
+    row = conn.execute(ISSUE_SQL, params).one()
+    ticket = QueueTicket(
+        id=row.id,
+        code=row.code,
+        category=category,
+        number=row.number,
+        counter=counter,
+        status="waiting",
+        priority=priority,
+        passed=0,
+        waiting_ahead=row.waiting_ahead,
+        service_day=day,
+        issued_at=at,
+        queued_at=at,
+        status_at=at,
+        called_by=None,
+    )
+    return ticket, [float(s) for s in row.service_seconds if s is not None]
 
 
 def waiting_ahead(session: Session, row: TicketRow) -> int:

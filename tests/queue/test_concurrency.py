@@ -26,7 +26,7 @@ def _issue_worker(url: str, key_file: str, barrier: Any, out: Any) -> None:
     service = _service(url, key_file)
     barrier.wait()
     issued = [service.issue(CATEGORIES[i % 2]).ticket for i in range(PER_PROCESS)]
-    out.put([(t.category, t.number) for t in issued])
+    out.put([(t.category, t.number, t.waiting_ahead) for t in issued])
     service.store.close()
 
 
@@ -57,8 +57,11 @@ def test_concurrent_issue_is_unique_and_contiguous(db_url: str, key_file: Path) 
     Store.open(db_url, key_file).close()  # migrate once
     results = _run(_issue_worker, [(db_url, str(key_file))] * PROCESSES)
     numbers: dict[str, list[int]] = defaultdict(list)
-    for category, number in (pair for result in results for pair in result):
+    for category, number, ahead in (t for result in results for t in result):
         numbers[category].append(number)
+        # Nobody is called: everyone issued before waits ahead, including tickets
+        # committed while this one waited for the number (PostgreSQL's snapshot).
+        assert ahead == number - 1
     for category in CATEGORIES:
         assert sorted(numbers[category]) == list(range(1, PROCESSES * PER_PROCESS // 2 + 1))
 
