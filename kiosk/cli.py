@@ -179,6 +179,7 @@ def _mount_commands() -> None:
     from kiosk.print_cli import print_group
     from kiosk.queue_cli import queue
     from kiosk.speech.cli import models, speech
+    from kiosk.stats_cli import stats
 
     main.add_command(card)
     main.add_command(doctor)
@@ -187,6 +188,7 @@ def _mount_commands() -> None:
     main.add_command(queue)
     main.add_command(speech)
     main.add_command(models)
+    main.add_command(stats)
 
 
 _mount_commands()

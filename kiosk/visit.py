@@ -28,6 +28,7 @@ class Visit:
     reference: str = ""  # short public id, set when the visit is stored
     person: Person | None = None
     used_card: bool = False
+    used_voice: bool = False  # an answer was taken from speech (for the statistics)
     individual_number: str | None = field(default=None, repr=False)
     answers: dict[str, str] = field(default_factory=dict)
     procedures: list[str] = field(default_factory=list)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -86,6 +87,7 @@ class VisitRow(Base):
     kiosk_id: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(16))
     used_card: Mapped[bool] = mapped_column(default=False)
+    used_voice: Mapped[bool] = mapped_column(default=False, server_default=false())
     answers: Mapped[dict[str, str]] = mapped_column(JSON)
     procedures: Mapped[list[str]] = mapped_column(JSON)
     person_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -229,6 +229,7 @@ class Store:
             reference=row.reference,
             person=self._decrypt_person(row),
             used_card=row.used_card,
+            used_voice=row.used_voice,
             individual_number=self._decrypt_number(row),
             answers=dict(row.answers),
             procedures=list(row.procedures),
@@ -594,6 +595,7 @@ class Store:
     ) -> None:
         row.language = visit.language
         row.used_card = visit.used_card
+        row.used_voice = visit.used_voice
         row.answers = dict(visit.answers)
         row.procedures = list(visit.procedures)
         row.started_at = _aware(visit.started_at)

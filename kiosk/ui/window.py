@@ -237,6 +237,8 @@ class KioskWindow(QMainWindow):
         if heard.choice is None or heard.choice not in question.choices:
             self.question.notice.show_message(self.texts.text("ui.speech.not_understood"))
             return
+        if self.visit is not None:
+            self.visit.used_voice = True
         choice_text = self.texts.choice(question.id, heard.choice)
         self._said_before_next = self.texts.text("ui.speech.chosen", choice=choice_text)
         self.answer(heard.choice)

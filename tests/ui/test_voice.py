@@ -144,6 +144,7 @@ def test_a_visitor_completes_moving_in_by_voice_only(
         visitor.wait_for(window.result, timeout=60_000)
         assert window.visit is not None
         assert window.visit.answers == dict(MOVING_IN)
+        assert window.visit.used_voice  # counted in the statistics
         assert not queue, "every answer was heard exactly once"
         # Each answer was confirmed aloud before the next question was read.
         chosen = [t for t in speaker.texts("ko") if t.startswith("선택한 답")]
