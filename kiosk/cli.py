@@ -173,6 +173,7 @@ def data_purge(config_file: Path | None, days: int | None) -> None:
 
 
 def _mount_commands() -> None:
+    from kiosk.board_cli import board
     from kiosk.card.cli import card
     from kiosk.doctor import doctor
     from kiosk.forms.cli import forms
@@ -181,6 +182,7 @@ def _mount_commands() -> None:
     from kiosk.speech.cli import models, speech
     from kiosk.stats_cli import stats
 
+    main.add_command(board)
     main.add_command(card)
     main.add_command(doctor)
     main.add_command(forms)

@@ -7,7 +7,6 @@ screen was reached and drawn.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.ui.xvfb import xvfb
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.pcsc]
 
@@ -25,23 +26,8 @@ SIZE = "1280x1024x24"
 
 @pytest.fixture
 def xvfb_display() -> Iterator[str]:
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is missing: apt-get install xvfb")
-    read_fd, write_fd = os.pipe()
-    process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", SIZE, "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    try:
-        assert number, "Xvfb did not report its display"
-        yield f":{number}"
-    finally:
-        process.terminate()
-        process.wait(10)
+    with xvfb(SIZE) as display:
+        yield display
 
 
 def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):

@@ -1,0 +1,1 @@
+"""The waiting-room board (``ward-kiosk board``): a full-screen Qt window over the queue."""

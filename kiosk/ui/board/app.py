@@ -1,0 +1,54 @@
+"""Start the waiting-room board: the Qt application, the queue, the chime and the voice."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.board import BOARD_LANGUAGES, Chime
+from kiosk.context import KioskContext
+from kiosk.i18n import Translations
+from kiosk.queue import QueueService, open_events
+from kiosk.resources import resource
+from kiosk.speech.tts import Pyttsx3Speaker, find_player
+from kiosk.storage import Store
+from kiosk.ui.app import application
+from kiosk.ui.board.window import BoardWindow
+
+log = logging.getLogger(__name__)
+
+WINDOWED_SIZE = (1920, 1080)  # the waiting-room screen the board is laid out for
+
+
+def run_board(context: KioskContext, *, windowed: bool, silent: bool = False) -> int:
+    """Show the board until it is closed; returns the exit code."""
+    app = application()
+    settings = context.settings
+    texts = {code: context.texts.get(code) or Translations.load(code) for code in BOARD_LANGUAGES}
+    store = Store.open(settings.database_url(), settings.key_file())
+    events = None
+    speaker = None
+    try:
+        events = open_events(store)
+        service = QueueService(
+            store, context.catalog, settings.counters, max_passes=settings.queue.max_passes
+        )
+        speaker = None if silent else Pyttsx3Speaker(settings.speech)
+        chime = None if silent else Chime(resource("sounds", "chime.wav"), find_player())
+        window = BoardWindow(settings, service, events, texts, speaker=speaker, chime=chime)
+        events = None  # the window closes it
+        if windowed:
+            window.resize(*WINDOWED_SIZE)
+            window.show()
+        else:
+            window.setGeometry(app.primaryScreen().geometry())
+            window.showFullScreen()
+        try:
+            return app.exec()
+        finally:
+            window.shutdown()
+    finally:
+        if events is not None:
+            events.close()
+        if speaker is not None:
+            speaker.close()
+        store.close()

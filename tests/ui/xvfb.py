@@ -1,0 +1,33 @@
+"""A private Xvfb display for the screenshot tests (real windows, not offscreen)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+
+@contextlib.contextmanager
+def xvfb(size: str) -> Iterator[str]:
+    """Start Xvfb with one screen of ``size`` (e.g. "1280x1024x24"); yields ":N"."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is missing: apt-get install xvfb")
+    read_fd, write_fd = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    try:
+        assert number, "Xvfb did not report its display"
+        yield f":{number}"
+    finally:
+        process.terminate()
+        process.wait(10)
