@@ -180,6 +180,7 @@ def _mount_commands() -> None:
     from kiosk.print_cli import print_group
     from kiosk.queue_cli import queue
     from kiosk.speech.cli import models, speech
+    from kiosk.staff_cli import staff
     from kiosk.stats_cli import stats
 
     main.add_command(board)
@@ -190,6 +191,7 @@ def _mount_commands() -> None:
     main.add_command(queue)
     main.add_command(speech)
     main.add_command(models)
+    main.add_command(staff)
     main.add_command(stats)
 
 

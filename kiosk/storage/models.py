@@ -36,6 +36,11 @@ REFERENCE_MAX = 16
 ACTOR_MAX = 100
 ACTION_MAX = 64
 DETAIL_MAX = 200
+StaffRole = Literal["staff", "supervisor"]
+STAFF_ROLES: tuple[str, ...] = get_args(StaffRole)
+STAFF_ID_MAX = 32
+STAFF_NAME_MAX = 100
+PIN_HASH_MAX = 255
 
 # Explicit constraint names keep Alembic migrations reproducible on every backend.
 NAMING_CONVENTION = {
@@ -116,6 +121,24 @@ class AccessLogRow(Base):
     )
     visit_reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX), index=True)
     detail: Mapped[str] = mapped_column(String(DETAIL_MAX), default="")
+
+
+class StaffRow(Base):
+    """A counter staff account (revision 0006). Only the argon2id hash of the PIN is kept."""
+
+    __tablename__ = "staff"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(STAFF_ID_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(STAFF_NAME_MAX))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(PIN_HASH_MAX))
+    failed_tries: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class TicketRow(Base):

@@ -565,6 +565,16 @@ class Store:
             yield session
 
     @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One short transaction for modules that keep their own queries (``kiosk.staff``)."""
+        with self._session(write=write) as session:
+            yield session
+
+    def now(self) -> datetime:
+        """The store's clock, timezone-aware (tests pass a fake one to ``Store.open``)."""
+        return self._now()
+
+    @contextmanager
     def _one_statement(self) -> Iterator[Session]:
         """For a read of one statement: on PostgreSQL in autocommit, which is the same
         READ COMMITTED snapshot without the BEGIN and COMMIT round trips (the estimate

@@ -27,6 +27,7 @@ TABLES = {
     "ticket_counters",
     "access_log",
     "ticket_events",
+    "staff",
 }
 
 
@@ -172,7 +173,7 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
 ) -> None:
     reference = _seed_0001_database(db_url, key_file, person)
     with Store.open(db_url, key_file) as store:
-        assert _revision(db_url) == _head() == "0005"
+        assert _revision(db_url) == _head() == "0006"
         loaded = store.load_visit(reference)
         assert loaded.person == person
         assert loaded.individual_number is None
