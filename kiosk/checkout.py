@@ -29,7 +29,6 @@ from kiosk.printing import (
     PrintJob,
     print_and_wait,
 )
-from kiosk.queue import QueueService
 from kiosk.services import CardReader
 from kiosk.tickets import TicketPrinter, build_slip
 from kiosk.visit import Ticket, Visit
@@ -243,6 +242,8 @@ class Checkout:
         return document.pdf
 
     def _print_ticket(self, visit: Visit, ticket: Ticket, reference: str) -> PrintJob:
+        from kiosk.queue import QueueService
+
         settings = self.context.settings
         queue = QueueService(
             self.store,

@@ -37,3 +37,17 @@ def test_the_contract_covers_every_module_but_the_ui():
         if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()
     }
     assert set(contract["source_modules"]) == modules - {"kiosk.ui", "kiosk.__main__"}
+
+
+def test_starting_the_kiosk_loads_no_database_pdf_or_speech_library():
+    # They load on worker threads after the welcome screen is up (Checkout.warm_up, the
+    # speech models): importing one of them at start doubled the time to the welcome screen.
+    code = (
+        "import sys, kiosk.ui.app; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'reportlab', 'vosk', 'escpos', "
+        "'psycopg', 'argon2') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "[]", result.stdout
