@@ -469,7 +469,6 @@ class _Engine:
         self._engine.connect("error", lambda **event: errors.append(str(event.get("exception"))))
         self._voice_ids: dict[str, str] = {}
         if self.driver == "espeak":
-            _quieten_espeak_driver()
             warm_up()
 
     def render(self, utterance: Utterance, voice: VoiceSettings, volume: float, wav: Path) -> None:
@@ -547,17 +546,6 @@ def _render_apart(job: dict[str, object]) -> None:
     if done.returncode != 0:
         lines = done.stderr.decode(errors="replace").strip().splitlines()
         raise SpeakError(f"espeak: {lines[-1] if lines else 'no audio'}")
-
-
-def _quieten_espeak_driver() -> None:
-    # pyttsx3's espeak driver print()s "Audio saved to ..." for every utterance.
-    module = sys.modules.get("pyttsx3.drivers.espeak")
-    if module is not None:
-        module.__dict__["print"] = _log_print
-
-
-def _log_print(*args: object, **_: object) -> None:
-    log.debug(" ".join(str(a) for a in args))
 
 
 _ENGINES = _Engines()
