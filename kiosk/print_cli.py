@@ -111,10 +111,11 @@ def print_test_receipt(settings: Settings) -> PageResult:
     """A test ticket (code TEST) on the ESC/POS receipt printer."""
     from kiosk.i18n import REFERENCE_LANGUAGE, Translations
     from kiosk.tickets import ticket_printer_from_settings
-    from kiosk.tickets.slip import SlipTexts, TicketSlip
+    from kiosk.tickets.slip import TicketSlip, slip_texts
 
     texts = Translations.load(REFERENCE_LANGUAGE)
     line = texts.text("printing.test_page.line")
+    now = datetime.now().astimezone()
     slip = TicketSlip(
         code="TEST",
         language=REFERENCE_LANGUAGE,
@@ -123,10 +124,10 @@ def print_test_receipt(settings: Settings) -> PageResult:
         counter_label=f"{settings.printing.escpos.connection} receipt printer",
         waiting_ahead=0,
         estimate_minutes=None,
-        issued_at=datetime.now().astimezone(),
+        issued_at=now,
         reference="TEST",
         language_line=line,
-        texts=SlipTexts(TITLE, "", "", "", "", "", "", f"{datetime.now():%Y-%m-%d %H:%M}", ""),
+        texts=slip_texts(texts, 0, None, now),
     )
     printer = ticket_printer_from_settings(settings)
     destination = f"escpos:{settings.printing.escpos.connection}"
