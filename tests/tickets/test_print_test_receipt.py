@@ -8,6 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kiosk.cli import main
+from kiosk.config import Settings
+from kiosk.doctor import receipt_printer_check
 from tests.tickets.escpos_server import LoopbackPrinter
 
 CUT = b"\x1dV"
@@ -42,3 +44,20 @@ def test_a_receipt_printer_that_is_off_fails_the_test(tmp_path: Path, closed_por
     code, report = run(tmp_path, closed_port)
     assert code == 1
     assert report["error"] == "printer_unavailable" and report["job"] is None
+
+
+def escpos_settings(port: int) -> Settings:
+    escpos = {"connection": "network", "host": "127.0.0.1", "port": port, "timeout_seconds": 3}
+    return Settings.model_validate({"printing": {"escpos": escpos}})
+
+
+def test_doctor_asks_the_receipt_printer_for_paper(printer_on_loopback: LoopbackPrinter) -> None:
+    check = receipt_printer_check(escpos_settings(printer_on_loopback.port))
+    assert check.status == "ok", check
+    assert "paper: ok" in check.detail
+
+
+def test_doctor_reports_a_receipt_printer_that_is_off(closed_port: int) -> None:
+    check = receipt_printer_check(escpos_settings(closed_port))
+    assert check.status == "error"
+    assert check.detail.startswith("printer_unavailable")
