@@ -12,7 +12,7 @@ from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
 from kiosk.printing import configured_printer
 from kiosk.services import ReaderWatchFactory
-from kiosk.tickets import TicketPrinter, ticket_printer_from_settings
+from kiosk.tickets import ticket_printer_from_settings
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
@@ -23,7 +23,6 @@ class Devices:
     card: CardService
     checkout: Checkout
     watch_readers: ReaderWatchFactory
-    tickets: TicketPrinter  # the receipt printer, or PDF tickets ([printing.escpos])
 
     def close(self) -> None:
         self.checkout.close()
@@ -46,4 +45,4 @@ def assemble(context: KioskContext) -> Devices:
         return ReaderMonitor(callback, reader)
 
     checkout = Checkout(context, open_store, forms, tickets)
-    return Devices(card=card, checkout=checkout, watch_readers=watch_readers, tickets=tickets)
+    return Devices(card=card, checkout=checkout, watch_readers=watch_readers)

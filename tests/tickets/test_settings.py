@@ -123,7 +123,8 @@ def test_assembly_builds_the_ticket_printer(tmp_path: Path) -> None:
     }
     devices = assemble(KioskContext.load(settings=load_settings(environ=env)))
     try:
-        assert isinstance(devices.tickets, EscposTicketPrinter)
-        assert devices.tickets.description == "serial receipt printer /dev/ttyUSB0"
+        tickets = devices.checkout.ticket_printer
+        assert isinstance(tickets, EscposTicketPrinter)
+        assert tickets.description == "serial receipt printer /dev/ttyUSB0"
     finally:
         devices.close()
