@@ -87,7 +87,7 @@ class Question:
     ask_when: Condition | None = None
 
     def next_after(self, choice: str) -> str | None:
-        """The question asked after ``choice``, or None when the interview ends."""
+        """The next question of this path after ``choice``, or None where the path ends."""
         if isinstance(self.next, Mapping):
             return self.next.get(choice)
         return self.next
@@ -97,6 +97,24 @@ class Question:
 class QuestionTree:
     start: str
     questions: Mapping[str, Question]
+    # Asked in this order after every path from ``start`` has ended.
+    ask_at_end: tuple[str, ...] = ()
+    # Answers that make the visit's queue ticket a priority ticket (any one matching).
+    priority_when: tuple[Condition, ...] = ()
+
+    def after(self, question: Question, choice: str) -> str | None:
+        """The question asked after ``choice``, or None when the interview ends."""
+        target = question.next_after(choice)
+        if target is not None:
+            return target
+        if question.id in self.ask_at_end:
+            index = self.ask_at_end.index(question.id) + 1
+            return self.ask_at_end[index] if index < len(self.ask_at_end) else None
+        return self.ask_at_end[0] if self.ask_at_end else None
+
+    def priority(self, answers: Mapping[str, str]) -> bool:
+        """Whether these answers make the visit's ticket a priority ticket."""
+        return any(condition.matches(answers) for condition in self.priority_when)
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,10 @@ class Catalog:
             raise ValueError("a visit without procedures gets no ticket")
         return min((self.categories[p.category] for p in procedures), key=lambda c: c.order)
 
+    def priority_for(self, answers: Mapping[str, str]) -> bool:
+        """Whether the visit's queue ticket is a priority ticket (pregnancy, disability...)."""
+        return self.tree.priority(answers)
+
     def needing_individual_number(self, procedure_ids: list[str]) -> list[Procedure]:
         """Those of these procedures that legally need the My Number."""
         return [p for p in map(self.procedure, procedure_ids) if p.needs_individual_number]
@@ -162,7 +184,26 @@ def _load_tree(path: Path) -> QuestionTree:
         questions[qid] = Question(qid, tuple(choices), q.get("next"), ask_when)
     if "start" not in raw:
         raise CatalogError(f"{path.name}: `start` names the first question")
-    return QuestionTree(raw["start"], questions)
+    return QuestionTree(
+        raw["start"],
+        questions,
+        _names(raw.get("ask_at_end", []), f"{path.name}: ask_at_end"),
+        _conditions(raw.get("priority_when", []), f"{path.name}: priority_when"),
+    )
+
+
+def _names(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        raise CatalogError(f"{where} must be a list of question names")
+    if len(set(raw)) != len(raw):
+        raise CatalogError(f"{where} names a question twice")
+    return tuple(raw)
+
+
+def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, list):
+        raise CatalogError(f"{where} must be a list of conditions, like a procedure's `when`")
+    return tuple(Condition.parse(c, where) for c in raw)
 
 
 def _load_categories(path: Path) -> dict[str, Category]:
@@ -222,12 +263,21 @@ def _check(catalog: Catalog) -> None:
     for q in questions.values():
         _check_question(q, questions)
     _check_acyclic(catalog.tree)
+    _check_end(catalog.tree)
+    priority_keys = {key for c in catalog.tree.priority_when for key, _ in c.requires}
     for p in catalog.procedures:
+        where = f"procedures/{p.id}.toml"
         if p.category not in catalog.categories:
-            raise CatalogError(f"procedures/{p.id}.toml: unknown category {p.category!r}")
+            raise CatalogError(f"{where}: unknown category {p.category!r}")
         conditions = [*p.when, *(b.when for b in p.bring if b.when)]
         for condition in conditions:
-            _check_condition(condition, questions, f"procedures/{p.id}.toml")
+            _check_condition(condition, questions, where)
+            shared = priority_keys & {key for key, _ in condition.requires}
+            if shared:
+                raise CatalogError(
+                    f"{where}: a rule uses {sorted(shared)}, which decides priority tickets; "
+                    "it must not decide procedures or what to bring (remove it from the rule)"
+                )
 
 
 def _check_question(q: Question, questions: Mapping[str, Question]) -> None:
@@ -244,15 +294,32 @@ def _check_question(q: Question, questions: Mapping[str, Question]) -> None:
         _check_condition(q.ask_when, questions, where)
 
 
+def _check_end(tree: QuestionTree) -> None:
+    """Questions asked at the end exist, come after every path, and only there."""
+    for qid in tree.ask_at_end:
+        where = f"questions.toml: ask_at_end question {qid!r}"
+        if qid not in tree.questions:
+            raise CatalogError(f"{where} is not defined")
+        if tree.questions[qid].next is not None:
+            raise CatalogError(f"{where} must have no `next`: ask_at_end gives the order")
+        if qid == tree.start or any(qid in _targets(q) for q in tree.questions.values()):
+            raise CatalogError(f"{where} is also asked inside a path; remove it from `next`")
+    for condition in tree.priority_when:
+        _check_condition(condition, tree.questions, "questions.toml: priority_when")
+
+
+def _targets(q: Question) -> set[str]:
+    targets = q.next.values() if isinstance(q.next, Mapping) else [q.next]
+    return {t for t in targets if t is not None}
+
+
 def _check_acyclic(tree: QuestionTree) -> None:
     """The interview must always end: no question may lead back to itself."""
 
     def visit(qid: str, path: tuple[str, ...]) -> None:
         if qid in path:
             raise CatalogError(f"questions.toml: the questions loop: {' -> '.join((*path, qid))}")
-        q = tree.questions[qid]
-        targets = q.next.values() if isinstance(q.next, Mapping) else [q.next]
-        for target in {t for t in targets if t is not None}:
+        for target in _targets(tree.questions[qid]):
             visit(target, (*path, qid))
 
     visit(tree.start, ())

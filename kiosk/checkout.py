@@ -191,6 +191,7 @@ class Checkout:
             letter=category.letter,
             counter=first.counter,
             visit_reference=reference,
+            priority=catalog.priority_for(visit.answers),
         )
 
     def reprint(self, reference: str, *, actor: str) -> JobOutcome:

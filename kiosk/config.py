@@ -71,6 +71,9 @@ class KioskSettings(_Section):
     fullscreen: bool = True
     personal_data_retention_days: int = Field(7, ge=0, le=365)
     """Days after a visit when its card data is deleted from the database."""
+    heartbeat_seconds: int = Field(60, ge=10, le=3600)
+    """How often the kiosk records its health (card reader, printers, speech models) in
+    the database, for the counter app; silent for three intervals counts as down."""
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -198,6 +201,17 @@ class QueueSettings(_Section):
     called first (0: priority never passes anyone)."""
 
 
+class CounterAppSettings(_Section):
+    """The counter staff's app (``ward-kiosk counter``) on this PC."""
+
+    language: str = "ja"
+    """Language of the counter app's screens (a folder of resources/i18n/)."""
+    counter: str = ""
+    """The counter this PC stands at (an id of ``[counters]``), chosen first at sign-in."""
+    idle_sign_out_seconds: int = Field(300, ge=30, le=3600)
+    """Seconds without input before the counter app signs the member out."""
+
+
 class Settings(_Section):
     ward: WardSettings = WardSettings()
     kiosk: KioskSettings = KioskSettings()
@@ -206,6 +220,7 @@ class Settings(_Section):
     card: CardSettings = CardSettings()
     speech: SpeechSettings = SpeechSettings()
     queue: QueueSettings = QueueSettings()
+    counter_app: CounterAppSettings = CounterAppSettings()
     counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
 
     @field_validator("counters")

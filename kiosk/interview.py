@@ -10,6 +10,7 @@ class Interview:
 
     Answers are kept in the order given, so Back returns to the previous
     question the visitor actually saw (skipped questions are never shown).
+    When a path ends, the tree's ``ask_at_end`` questions follow, whatever was answered.
     """
 
     def __init__(self, tree: QuestionTree) -> None:
@@ -42,7 +43,7 @@ class Interview:
         if choice not in question.choices:
             raise ValueError(f"{choice!r} is not a choice of question {question.id!r}")
         self._history.append((question.id, choice))
-        self._current = self._first_asked(question.next_after(choice))
+        self._current = self._first_asked(self._tree.after(question, choice))
 
     def back(self) -> bool:
         """Return to the previous question; False when there is none."""
@@ -59,5 +60,5 @@ class Interview:
             question = self._tree.questions[question_id]
             if question.ask_when is None or question.ask_when.matches(answers):
                 return question_id
-            question_id = question.next_after("")
+            question_id = self._tree.after(question, "")
         return None

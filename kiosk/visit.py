@@ -18,6 +18,7 @@ class Ticket:
     counter: str  # counter id from the configuration
     waiting_ahead: int
     issued_at: datetime
+    priority: bool = False  # called before the normal tickets (pregnancy, disability...)
 
 
 @dataclass

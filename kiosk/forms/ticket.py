@@ -1,7 +1,8 @@
 """The queue ticket as an 80 × 120 mm PDF page, for ordinary printers through CUPS.
 
 It shows what the receipt printer prints (``kiosk/tickets/receipt.py``), laid out
-the same way: ward and title, the ticket code, category, counter, people ahead,
+the same way: ward and title, the ticket code (on a priority ticket, smaller, over
+the mark 優先 in white on black), category, counter, people ahead,
 estimated wait, issue time, the visitor's line beside the QR code, a closing line.
 """
 
@@ -134,6 +135,18 @@ class _Pen:
         self.canvas.setLineWidth(0.6)
         self.canvas.roundRect(x * mm, (HEIGHT - y - h) * mm, w * mm, h * mm, 1.5 * mm)
 
+    def banner(self, s: str, y: float, h: float) -> None:
+        """White bold text on a black band across the ticket (a mark, not only a colour)."""
+        c = self.canvas
+        c.setFillGray(0)
+        c.roundRect(MARGIN * mm, (HEIGHT - y - h) * mm, INNER * mm, h * mm, 1.2 * mm, fill=1)
+        c.setFillGray(1)
+        c.setStrokeGray(1)
+        c.setLineWidth(0.3)
+        self.text(s, y + 0.4, h - 0.8, size=11, min_size=7, bold=True)
+        c.setFillGray(0)
+        c.setStrokeGray(0)
+
     def labelled(self, label: str, value: str, x: float, y: float, w: float, size: float) -> None:
         """A framed box 13 mm tall: a small label over a large value."""
         self.box(x, y, w, 13)
@@ -155,7 +168,11 @@ def _top(pen: _Pen, slip: TicketSlip) -> None:
     pen.rule(13.5)
     pen.text(slip.texts.number, 15, 4, size=8.5)
     pen.canvas.setLineWidth(2.2)
-    pen.text(slip.code, 19, 19, size=58, min_size=20, bold=True)
+    if slip.priority:  # a smaller code makes room for the mark beneath it
+        pen.text(slip.code, 19.5, 13, size=38, min_size=20, bold=True)
+        pen.banner(slip.texts.priority, 33, 5)
+    else:
+        pen.text(slip.code, 19, 19, size=58, min_size=20, bold=True)
     pen.text(slip.category_label, 38.5, 8.5, size=13, min_size=8, max_lines=2)
 
 

@@ -17,13 +17,20 @@ from kiosk.queue.domain import (
 )
 from kiosk.queue.estimate import average_service_minutes, estimate_wait_minutes
 from kiosk.queue.events import PgNotifyEvents, PollingEvents, QueueEvents, open_events
-from kiosk.queue.service import CategoryStatus, IssuedTicket, QueueService, UnknownQueueItem
+from kiosk.queue.service import (
+    CategoryStatus,
+    CounterOverview,
+    IssuedTicket,
+    QueueService,
+    UnknownQueueItem,
+)
 
 __all__ = [
     "DEFAULT_MAX_PASSES",
     "STATES",
     "TRANSITIONS",
     "CategoryStatus",
+    "CounterOverview",
     "InvalidTransition",
     "IssuedTicket",
     "PgNotifyEvents",

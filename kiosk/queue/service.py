@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.catalog import Catalog, Category
 from kiosk.config import CounterSettings
@@ -21,7 +22,7 @@ from kiosk.queue.domain import (
     sources,
 )
 from kiosk.queue.estimate import estimate_wait_minutes
-from kiosk.storage import QueueTicket, Store, TicketStatus
+from kiosk.storage import CounterState, QueueTicket, Store, TicketStatus
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ class CategoryStatus:
     waiting: int  # normal and priority
     waiting_priority: int
     estimated_wait_minutes: int  # for a ticket issued now
+
+
+@dataclass(frozen=True)
+class CounterOverview:
+    """A counter of the catalog as supervisors see it: desks, open or closed, categories."""
+
+    counter: str
+    desks: int
+    open: bool
+    changed_at: datetime | None  # None: never opened or closed (open)
+    changed_by: str | None
+    categories: tuple[str, ...]
 
 
 class QueueService:
@@ -87,9 +100,50 @@ class QueueService:
         return sorted(ids, key=lambda c: self.catalog.categories[c].order)
 
     def desks(self, category_id: str) -> int:
-        """Desks calling a category: the configured desks of its counter group, at least 1."""
+        """Desks calling a category: the configured desks of its open counters, at least 1.
+
+        A counter that was never closed is open, so wards that do not use opening and
+        closing keep every desk in the estimate.
+        """
+        return self._open_desks(category_id, self.store.counter_states())
+
+    def _open_desks(self, category_id: str, states: Mapping[str, CounterState]) -> int:
         group = self.counter_group(category_id)
-        return max(1, sum(self.counters[c].desks for c in group if c in self.counters))
+        open_group = [c for c in group if c not in states or states[c].open]
+        return max(1, sum(self._desks_of(c) for c in open_group))
+
+    def _desks_of(self, counter: str) -> int:
+        settings = self.counters.get(counter)
+        return settings.desks if settings is not None else 0
+
+    # -- supervisors ----------------------------------------------------------
+
+    def set_counter_open(self, counter: str, open: bool, *, actor: str) -> CounterState:
+        """Open or close one of the catalog's counters; recorded in the access log."""
+        known = self.catalog.counters()
+        if counter not in known:
+            raise UnknownQueueItem(
+                f"unknown counter {counter!r}; known: {', '.join(sorted(known))}"
+            )
+        return self.store.set_counter_open(counter, open, actor=actor)
+
+    def counters_overview(self) -> list[CounterOverview]:
+        """Every counter of the catalog, by id: desks, whether it is open, its categories."""
+        states = self.store.counter_states()
+        overview = []
+        for counter in sorted(self.catalog.counters()):
+            state = states.get(counter)
+            overview.append(
+                CounterOverview(
+                    counter=counter,
+                    desks=self._desks_of(counter),
+                    open=state is None or state.open,
+                    changed_at=state.changed_at if state is not None else None,
+                    changed_by=state.changed_by if state is not None else None,
+                    categories=tuple(self.categories_of(counter)),
+                )
+            )
+        return overview
 
     # -- the kiosk ------------------------------------------------------------
 
@@ -107,18 +161,34 @@ class QueueService:
         )
         return IssuedTicket(ticket, self._estimate(category, ticket.waiting_ahead, seconds))
 
-    def estimate_minutes(self, category_id: str, waiting_ahead: int) -> int:
+    def estimate_minutes(
+        self,
+        category_id: str,
+        waiting_ahead: int,
+        *,
+        states: Mapping[str, CounterState] | None = None,
+    ) -> int:
         """Wait for someone with ``waiting_ahead`` people ahead, from today's service times
-        (the category's ``service_minutes`` until today has enough of them)."""
+        (the category's ``service_minutes`` until today has enough of them) and the desks
+        of the open counters (``states``: ``Store.counter_states()`` if already read)."""
         category = self.category(category_id)
-        return self._estimate(category, waiting_ahead, self.store.service_seconds(category.id))
+        seconds = self.store.service_seconds(category.id)
+        return self._estimate(category, waiting_ahead, seconds, states)
 
-    def _estimate(self, category: Category, waiting_ahead: int, seconds: list[float]) -> int:
+    def _estimate(
+        self,
+        category: Category,
+        waiting_ahead: int,
+        seconds: list[float],
+        states: Mapping[str, CounterState] | None = None,
+    ) -> int:
+        if states is None:
+            states = self.store.counter_states()
         return estimate_wait_minutes(
             waiting_ahead,
             seconds,
             fallback_minutes=category.service_minutes,
-            desks=self.desks(category.id),
+            desks=self._open_desks(category.id, states),
         )
 
     # -- the counters ---------------------------------------------------------
@@ -167,6 +237,7 @@ class QueueService:
     def status(self) -> list[CategoryStatus]:
         """Every category of the catalog, by its order, with today's waiting tickets."""
         counts = self.store.waiting_counts()
+        states = self.store.counter_states()
         result = []
         for category in sorted(self.catalog.categories.values(), key=lambda c: c.order):
             normal, prio = counts.get(category.id, (0, 0))
@@ -176,7 +247,9 @@ class QueueService:
                     letter=category.letter,
                     waiting=normal + prio,
                     waiting_priority=prio,
-                    estimated_wait_minutes=self.estimate_minutes(category.id, normal + prio),
+                    estimated_wait_minutes=self.estimate_minutes(
+                        category.id, normal + prio, states=states
+                    ),
                 )
             )
         return result

@@ -1,10 +1,18 @@
-"""Persistence of visits, queue tickets and the access log; card data encrypted at rest.
+"""Persistence of visits, tickets, the access log, counters and kiosk health.
 
-Blocking and thread-safe; call it from worker threads, never from the UI thread.
+Card data is encrypted at rest. Blocking and thread-safe: call it from worker threads,
+never from the UI thread.
 """
 
 from __future__ import annotations
 
+from kiosk.storage.counter_queries import (
+    HEALTH_STATUSES,
+    CounterState,
+    HealthCheck,
+    HealthStatus,
+    KioskHeartbeat,
+)
 from kiosk.storage.crypto import (
     DatabaseUnavailable,
     DecryptionFailed,
@@ -25,15 +33,20 @@ from kiosk.storage.queueing import (
 from kiosk.storage.store import AccessEvent, Clock, Store, alembic_config, upgrade_database
 
 __all__ = [
+    "HEALTH_STATUSES",
     "QUEUE_CHANNEL",
     "TICKET_STATUSES",
     "AccessEvent",
     "Chooser",
     "Clock",
+    "CounterState",
     "DatabaseUnavailable",
     "DecryptionFailed",
+    "HealthCheck",
+    "HealthStatus",
     "KeyFileInsecure",
     "KeyFileInvalid",
+    "KioskHeartbeat",
     "QueueEvent",
     "QueueTicket",
     "StorageError",

@@ -198,3 +198,28 @@ class TicketCounterRow(Base):
     service_day: Mapped[date] = mapped_column(Date, primary_key=True)
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CounterStateRow(Base):
+    """Whether a counter is open (revision 0007); a counter without a row is open."""
+
+    __tablename__ = "counter_states"
+
+    counter: Mapped[str] = mapped_column(String(32), primary_key=True)
+    open: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    changed_by: Mapped[str] = mapped_column(String(ACTOR_MAX))
+
+
+class KioskHeartbeatRow(Base):
+    """The latest heartbeat of each kiosk (revision 0007): its health checks, no personal data.
+
+    ``checks`` is a list of ``{"name", "status", "detail"}``, status ok/warning/error.
+    """
+
+    __tablename__ = "kiosk_heartbeats"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[str] = mapped_column(String(32))
+    checks: Mapped[list[dict[str, str]]] = mapped_column(JSON)

@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -40,10 +40,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.person import Person
-from kiosk.storage import queueing
+from kiosk.storage import counter_queries, queueing
+from kiosk.storage.counter_queries import CounterState, HealthCheck, KioskHeartbeat
 from kiosk.storage.crypto import (
     DatabaseUnavailable,
     PersonCipher,
+    StorageError,
     VisitNotFound,
     load_or_create_key,
 )
@@ -237,6 +239,34 @@ class Store:
             started_at=row.started_at.astimezone(),
         )
 
+    def correct_person(self, reference: str, person: Person) -> None:
+        """Replace a visit's card data with ``person`` (a counter's correction).
+
+        Raises VisitNotFound, or StorageError when the visit holds no card data (never
+        read, or already deleted after the retention period): a correction must not
+        bring deleted data back.
+        """
+        reference = _normalise_reference(reference)
+        with self._session(write=True) as session:
+            row = _visit_by_reference(session, reference)
+            if row.person_ciphertext is None:
+                raise StorageError(
+                    f"Visit {reference} holds no card data to correct (none was read, or it "
+                    "was deleted after the retention period). Fill the form in by hand."
+                )
+            row.person_ciphertext = self._encrypt_person(person, row.reference)
+        log.info("card data of visit %s corrected", reference)
+
+    def visit_reference_of_ticket(self, ticket_id: int) -> str | None:
+        """The reference of the visit a ticket was issued for (None: issued without one)."""
+        stmt = (
+            select(VisitRow.reference)
+            .join(TicketRow, TicketRow.visit_id == VisitRow.id)
+            .where(TicketRow.id == ticket_id)
+        )
+        with self._session() as session:
+            return session.scalar(stmt)
+
     def purge_personal_data(self, older_than: timedelta, now: datetime | None = None) -> int:
         """Delete the encrypted Person and number of visits started before ``now - older_than``.
 
@@ -318,6 +348,58 @@ class Store:
         with self._session() as session:
             rows = session.scalars(stmt.limit(limit)).all()
         return [_to_access_event(row) for row in rows]
+
+    # -- counters and kiosk health ----------------------------------------------
+
+    def set_counter_open(self, counter: str, open: bool, *, actor: str) -> CounterState:
+        """Open or close a counter (``actor``: who, e.g. a staff id); written to the access log.
+
+        Closed counters are left out of the waiting-time estimate. A counter never
+        set is open. Raises ValueError for a counter id or actor that cannot be stored.
+        """
+        if not counter or len(counter) > counter_queries.COUNTER_MAX:
+            raise ValueError(f"counter id must be 1 to {counter_queries.COUNTER_MAX} characters")
+        action = "counter_opened" if open else "counter_closed"
+        detail = f"counter={counter}"
+        _check_log_entry(actor=actor, action=action, reference=None, detail=detail)
+        now = self._now()
+        with self._session(write=True) as session:
+            state = counter_queries.upsert_counter_state(
+                session, counter=counter, is_open=open, now=now, actor=actor
+            )
+            session.add(
+                AccessLogRow(
+                    at=now, actor=actor, action=action, visit_reference=None, detail=detail
+                )
+            )
+        log.info("counter %s %s by %s", counter, "opened" if open else "closed", actor)
+        return state
+
+    def counter_states(self) -> dict[str, CounterState]:
+        """Every counter that was ever opened or closed, by id (the others are open)."""
+        with self._session() as session:
+            return counter_queries.counter_states(session)
+
+    def record_heartbeat(
+        self, kiosk_id: str, checks: Sequence[HealthCheck], *, version: str
+    ) -> None:
+        """Replace the kiosk's heartbeat with ``checks``, timed by the store's clock.
+
+        Details are stored as one line, shortened, with anything shaped like an
+        individual number masked. Raises ValueError for an id or version too long.
+        """
+        counter_queries.check_heartbeat(kiosk_id, version)
+        now = self._now()
+        with self._session(write=True) as session:
+            counter_queries.upsert_heartbeat(
+                session, kiosk_id=kiosk_id, version=version, checks=checks, now=now
+            )
+        log.debug("heartbeat of kiosk %s recorded", kiosk_id)
+
+    def kiosk_heartbeats(self) -> list[KioskHeartbeat]:
+        """The latest heartbeat of every kiosk, by kiosk id."""
+        with self._session() as session:
+            return counter_queries.heartbeats(session)
 
     # -- tickets --------------------------------------------------------------
 
@@ -500,6 +582,21 @@ class Store:
             )
         log.info("ticket %s transferred to %s", old.code, ticket.code)
         return ticket
+
+    def set_ticket_priority(self, ticket_id: int, priority: bool, *, counter: str) -> QueueTicket:
+        """Make a waiting ticket priority (or normal again): staff's decision at a counter.
+
+        Recorded as an event with note ``priority_on``/``priority_off``; TicketStateConflict
+        unless the ticket is still waiting.
+        """
+        now = self._now()
+        with self._session(write=True) as session:
+            row = queueing.locked_ticket(session, ticket_id)
+            _check_state(row, "waiting", {"waiting"})
+            row.priority = priority
+            note = "priority_on" if priority else "priority_off"
+            queueing.record_event(session, row, now=now, counter=counter, note=note)
+            return queueing.to_queue_ticket(row)
 
     def queue_ticket(self, ticket_id: int) -> QueueTicket:
         with self._session() as session:
@@ -788,6 +885,7 @@ def _to_ticket_view(ticket: QueueTicket) -> Ticket:
         counter=ticket.counter,
         waiting_ahead=ticket.waiting_ahead,
         issued_at=ticket.issued_at,
+        priority=ticket.priority,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from kiosk.resources import resource
 
@@ -101,6 +101,16 @@ class RasterPen:
             x = spare / 2 if align == "center" else self.margin
             self._draw_line(line, x, baseline, size, bold)
             self.y += leading
+
+    def banner(self, s: str, size: int, *, min_size: int | None = None, pad: int = 8) -> None:
+        """Write s in paper colour on a full-width black band, bold: a mark that reads
+        on a one-colour receipt."""
+        top = self.y
+        self.space(pad)
+        self.text(s, size, min_size=min_size, bold=True)
+        self.space(pad)
+        band = (0, top, self.width, self.y)
+        self.canvas.paste(ImageOps.invert(self.canvas.crop(band)), band[:2])
 
     def space(self, dots: int) -> None:
         self.y += dots

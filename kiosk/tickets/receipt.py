@@ -1,7 +1,8 @@
 """The ticket as ESC/POS bytes for an 80 mm receipt printer (python-escpos).
 
 Layout, top to bottom: the ward and the ticket's title (image), the ticket code
-as the printer's own text, four times the normal size, the category, counter,
+as the printer's own text, four times the normal size, on a priority ticket the
+mark 優先 in white on a black band, the category, counter,
 people ahead, estimated wait and issue time (image), the visitor's line (image),
 the QR code drawn by the printer (``GS ( k``) holding only the visit reference,
 a closing line (image), and the cut. Images are sent as ``GS v 0`` raster
@@ -57,6 +58,9 @@ def receipt_images(slip: TicketSlip, width: int) -> ReceiptImages:
 
 
 def _body(pen: RasterPen, slip: TicketSlip) -> None:
+    if slip.priority:  # right under the code, where visitor and staff look first
+        pen.banner(slip.texts.priority, 40, min_size=24)
+        pen.space(10)
     pen.text(slip.category_label, 36, min_size=24, max_lines=2)
     pen.space(10)
     pen.boxes([_cell(pen.cell_width(1), slip.texts.counter, slip.counter_label, 36)])

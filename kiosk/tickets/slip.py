@@ -32,6 +32,7 @@ class SlipTexts:
     estimate_value: str  # 約15分 / about 15 min / no wait
     issued: str  # 発行 令和8年（2026年）11月22日 14:05
     footer: str
+    priority: str = ""  # 優先 · Priority on a priority ticket, else ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TicketSlip:
     reference: str  # the visit's public reference; "" prints no QR code
     language_line: str
     texts: SlipTexts
+    priority: bool = False  # printed with the mark ``texts.priority``
 
     @property
     def qr_data(self) -> str:
@@ -77,12 +79,20 @@ def build_slip(
         issued_at=ticket.issued_at,
         reference=reference,
         language_line=texts.text("ticket.slip.line"),
-        texts=slip_texts(texts, ticket.waiting_ahead, minutes, ticket.issued_at),
+        texts=slip_texts(
+            texts, ticket.waiting_ahead, minutes, ticket.issued_at, priority=ticket.priority
+        ),
+        priority=ticket.priority,
     )
 
 
 def slip_texts(
-    texts: Translations, waiting_ahead: int, minutes: int | None, issued_at: datetime
+    texts: Translations,
+    waiting_ahead: int,
+    minutes: int | None,
+    issued_at: datetime,
+    *,
+    priority: bool = False,
 ) -> SlipTexts:
     """The labels and values of a ticket in the language of ``texts``."""
 
@@ -99,6 +109,7 @@ def slip_texts(
         estimate_value=estimate_text(texts, minutes),
         issued=t("issued", date=date_text(texts, issued_at), time=f"{issued_at:%H:%M}"),
         footer=t("footer"),
+        priority=t("priority") if priority else "",
     )
 
 

@@ -11,11 +11,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kiosk.assembly import assemble
+from kiosk.assembly import Devices, assemble
 from kiosk.context import KioskContext
 from kiosk.resources import resource
 from kiosk.speech.listener import Listener
 from kiosk.speech.tts import Pyttsx3Speaker
+from kiosk.ui.heartbeat import Heartbeat
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,11 @@ def run_kiosk(
         lambda: window.runner.submit(devices.checkout.purge_expired, _purged, _purge_failed)
     )
     purge.start()
+    heartbeat = Heartbeat(
+        lambda: _send_heartbeat(devices, context),
+        context.settings.kiosk.heartbeat_seconds * 1000,
+        parent=window,
+    )
     if windowed or not context.settings.kiosk.fullscreen:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -88,6 +94,7 @@ def run_kiosk(
             on_shown(time.perf_counter() - started)
         # Speech models take seconds and a core to load: only once the kiosk is on screen.
         window.runner.submit(listener.load_all, _models_loaded, _models_failed)
+        heartbeat.start()
         if quit_when_shown:
             window.close()
 
@@ -95,10 +102,17 @@ def run_kiosk(
     try:
         return app.exec()
     finally:
+        heartbeat.stop()  # before the database closes under it
         window.shutdown()
         if speaker is not None:
             speaker.close()
         devices.close()
+
+
+def _send_heartbeat(devices: Devices, context: KioskContext) -> None:
+    from kiosk.health import send_heartbeat  # not at start: it needs the database libraries
+
+    send_heartbeat(devices.checkout.store, context.settings)
 
 
 def _models_loaded(failed: dict[str, str]) -> None:

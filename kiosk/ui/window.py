@@ -569,6 +569,7 @@ class KioskWindow(QMainWindow):
             saved_to=str(outcome.saved_to or ""),
             problem=problem,
             seconds=self.context.settings.kiosk.done_screen_seconds,
+            priority=ticket.priority,
         )
         self._go(self.done, idle=False)
 

@@ -79,3 +79,60 @@ def test_invalid_toml_names_the_file(catalog_copy: Path):
     (catalog_copy / "categories.toml").write_text("[categories\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"categories\.toml: not valid TOML"):
         Catalog.load(catalog_copy)
+
+
+def test_a_procedure_rule_on_the_priority_question_is_refused(catalog_copy: Path):
+    edit(
+        catalog_copy / "procedures" / "consultation.toml",
+        'when = [{ purpose = "other" }]',
+        'when = [{ purpose = "other" }, { priority = "elderly" }]',
+    )
+    with pytest.raises(CatalogError, match=r"consultation\.toml: .*decides priority tickets"):
+        Catalog.load(catalog_copy)
+
+
+def test_an_undefined_question_at_the_end_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "questions.toml", 'ask_at_end = ["priority"]', 'ask_at_end = ["prio"]')
+    with pytest.raises(CatalogError, match=r"ask_at_end question 'prio' is not defined"):
+        Catalog.load(catalog_copy)
+
+
+def test_a_question_at_the_end_that_a_path_also_leads_to_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "questions.toml", 'next = "allowance_status"', 'next = "priority"')
+    with pytest.raises(CatalogError, match=r"'priority' is also asked inside a path"):
+        Catalog.load(catalog_copy)
+
+
+def test_a_question_at_the_end_with_its_own_next_is_refused(catalog_copy: Path):
+    edit(
+        catalog_copy / "questions.toml",
+        '"elderly", "none"]\n',
+        '"elderly", "none"]\nnext = "cards"\n',
+    )
+    with pytest.raises(CatalogError, match=r"'priority' must have no `next`"):
+        Catalog.load(catalog_copy)
+
+
+def test_priority_when_on_an_unknown_choice_is_refused(catalog_copy: Path):
+    edit(catalog_copy / "questions.toml", '"pregnancy", "disability"', '"pregnant", "disability"')
+    with pytest.raises(CatalogError, match=r"priority_when: priority has no choice \['pregnant'\]"):
+        Catalog.load(catalog_copy)
+
+
+def test_two_questions_at_the_end_are_asked_in_order(catalog_copy: Path):
+    edit(
+        catalog_copy / "questions.toml",
+        'ask_at_end = ["priority"]',
+        'ask_at_end = ["priority", "survey"]',
+    )
+    with (catalog_copy / "questions.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[questions.survey]\nchoices = ["good", "bad"]\n')
+    from kiosk.interview import Interview
+
+    interview = Interview(Catalog.load(catalog_copy).tree)
+    for choice in ["other", "none"]:
+        interview.answer(choice)
+    assert interview.current is not None
+    assert interview.current.id == "survey"
+    interview.answer("good")
+    assert interview.finished

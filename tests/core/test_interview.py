@@ -161,3 +161,81 @@ def test_back_and_forth_keeps_answers_consistent(moves, rnd):
     replay = walk(list(interview.answers.values()))
     assert replay.answers == interview.answers
     assert (replay.current and replay.current.id) == (interview.current and interview.current.id)
+
+
+# -- the priority question, asked at the end of every path --------------------------
+
+PRIORITY_CHOICES = ["pregnancy", "disability", "elderly", "none"]
+# One path per first answer, and one that skips questions (same city: no insurance).
+PATH_ENDS = [
+    ["move_in", "other_municipality", "3", "yes", "national", "all"],
+    ["move_in", "other_ward", "2", "some"],
+    ["move_out", "abroad", "national"],
+    ["move_within", "1", "none"],
+    ["certificate", "juminhyo"],
+    ["birth", "employer", "receiving"],
+    ["health_insurance", "join"],
+    ["child_allowance", "not_receiving"],
+    ["other"],
+]
+
+
+def test_the_priority_question_is_asked_at_the_end():
+    assert CATALOG.tree.ask_at_end == ("priority",)
+    assert list(CATALOG.tree.questions["priority"].choices) == PRIORITY_CHOICES
+
+
+@pytest.mark.parametrize("path", PATH_ENDS, ids=lambda path: "-".join(path))
+def test_every_kind_of_path_ends_with_the_priority_question(path):
+    interview = walk(path)
+    assert interview.current is not None
+    assert interview.current.id == "priority"
+    assert interview.step == len(path) + 1
+    interview.answer("elderly")
+    assert interview.finished
+    assert interview.answers == {**walk(path).answers, "priority": "elderly"}
+
+
+def test_questions_skipped_at_the_end_of_a_path_still_lead_to_the_priority_question():
+    interview = walk(["move_in", "other_ward", "2"])
+    interview.answer("none")  # cards: children and insurance were skipped before it
+    assert interview.current is not None
+    assert interview.current.id == "priority"
+    assert "children" not in interview.answers
+
+
+def test_back_from_the_priority_question_returns_to_the_last_question_of_the_path():
+    interview = walk(["certificate", "inkan_cert"])
+    assert interview.back()
+    assert interview.current is not None
+    assert interview.current.id == "certificate_kind"
+    interview.answer("juminhyo")
+    assert interview.current is not None
+    assert interview.current.id == "priority"
+
+
+def test_every_complete_path_was_asked_the_priority_question_last():
+    for answers in PATHS:
+        assert list(answers)[-1] == "priority", answers
+
+
+def test_the_priority_answer_never_changes_procedures_or_what_to_bring():
+    assert CATALOG.procedures_for({"priority": "pregnancy"}) == []
+    for answers in PATHS:
+        outcomes = set()
+        for choice in PRIORITY_CHOICES:
+            changed = {**answers, "priority": choice}
+            procedures = CATALOG.procedures_for(changed)
+            bring = tuple(tuple(p.items_to_bring(changed)) for p in procedures)
+            outcomes.add((tuple(p.id for p in procedures), bring))
+        assert len(outcomes) == 1, answers
+
+
+@pytest.mark.parametrize("choice", PRIORITY_CHOICES)
+def test_every_choice_but_none_gives_a_priority_ticket(choice):
+    answers = walk(["certificate", "juminhyo", choice]).answers
+    assert CATALOG.priority_for(answers) is (choice != "none")
+
+
+def test_a_visit_without_the_priority_answer_is_not_priority():
+    assert not CATALOG.priority_for(walk(["certificate", "juminhyo"]).answers)

@@ -28,6 +28,8 @@ TABLES = {
     "access_log",
     "ticket_events",
     "staff",
+    "counter_states",
+    "kiosk_heartbeats",
 }
 
 
@@ -173,7 +175,7 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
 ) -> None:
     reference = _seed_0001_database(db_url, key_file, person)
     with Store.open(db_url, key_file) as store:
-        assert _revision(db_url) == _head() == "0006"
+        assert _revision(db_url) == _head() == "0007"
         loaded = store.load_visit(reference)
         assert loaded.person == person
         assert loaded.individual_number is None

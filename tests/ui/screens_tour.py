@@ -90,6 +90,7 @@ def japanese_path_with_card(tour: Tour) -> None:
     tour.answer("move_in", shoot="question-ja-purpose")
     tour.answer("other_municipality", "2", shoot="question-ja-from")
     tour.answer("yes", "national", "all", shoot="question-ja-children")
+    tour.answer("elderly", shoot="question-ja-priority")
     tour.on(w.result)
     tour.shot("result-ja")
     w._go(w.busy, idle=False)  # the busy screen is on only while printing
@@ -126,6 +127,7 @@ def english_path_without_card(tour: Tour) -> None:
     tour.answer("abroad", "4_or_more", "yes", shoot="question-en-from")
     tour.answer("none", shoot="question-en-insurance")
     tour.answer("some")
+    tour.answer("none", shoot="question-en-priority")
     tour.on(w.result)
     tour.shot("result-en")
     w.idle.set_timeout_ms(50)
@@ -150,6 +152,7 @@ def korean_questions(tour: Tour) -> None:
     tour.click(w.identity.no_card)
     tour.answer("move_in", shoot="question-ko-purpose-speak")
     tour.answer("other_municipality", "1", "no", "national", "all")
+    tour.answer("pregnancy", shoot="question-ko-priority")
     tour.on(w.result)
     tour.shot("result-ko")
     w.end_visit()

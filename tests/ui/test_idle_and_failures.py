@@ -114,11 +114,15 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
     checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, tickets)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "certificate", "juminhyo")
+        print_without_card(visitor, "certificate", "juminhyo", "none")
         qtbot.waitUntil(lambda: "cannot be reached" in window.result.notice.text(), timeout=10_000)
         assert window.current_screen() is window.result
         assert window.visit is not None
-        assert window.visit.answers == {"purpose": "certificate", "certificate_kind": "juminhyo"}
+        assert window.visit.answers == {
+            "purpose": "certificate",
+            "certificate_kind": "juminhyo",
+            "priority": "none",
+        }
         assert window.result.print.text() == "Try again"
         url["value"] = f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}"  # the database is back
         visitor.click(window.result.print)
@@ -135,7 +139,9 @@ def test_a_stopped_printer_sends_the_visitor_to_the_counter(
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "move_in", "other_municipality", "1", "no", "employer", "none")
+        print_without_card(
+            visitor, "move_in", "other_municipality", "1", "no", "employer", "none", "none"
+        )
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
         assert "The printer is not available" in window.done.notice.text()
@@ -150,7 +156,7 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none", "none")
         visitor.wait_for(window.done)
         assert window.done.notice.text() == "", cups_pdf_queue.log_tail()
         assert window.visit is not None
@@ -179,7 +185,7 @@ def test_a_paper_jam_while_printing_sends_the_visitor_to_the_counter_with_a_tick
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none", "none")
         visitor.wait_for(window.done, timeout=20_000)
         assert window.done.ticket.text() == "A-001"
         notice = window.done.notice.text()

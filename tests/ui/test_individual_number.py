@@ -15,7 +15,7 @@ pytestmark = pytest.mark.pcsc
 
 PERSONA = load_persona(resource("personas", "demo.toml"))
 SELECT_EF_NUMBER = "00 A4 02 0C 02 00 01"
-NATIONAL_INSURANCE = ("move_in", "other_municipality", "1", "no", "national", "all")
+NATIONAL_INSURANCE = ("move_in", "other_municipality", "1", "no", "national", "all", "none")
 
 
 def reads_of_the_number(card) -> int:
@@ -75,7 +75,7 @@ def test_the_number_is_read_with_a_second_pin_and_shown_masked(visitor, kiosk_wi
 
 def test_a_procedure_without_the_number_never_reads_it(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    to_result_with_card(visitor, "certificate", "juminhyo")
+    to_result_with_card(visitor, "certificate", "juminhyo", "none")
     visitor.click(window.result.print)
     visitor.wait_for(window.done)
     assert reads_of_the_number(virtual_card) == 0

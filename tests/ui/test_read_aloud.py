@@ -69,6 +69,9 @@ def test_questions_errors_and_the_ticket_are_read(speaking, pcsc_reader):
     assert "What brings you here today?" in last
     assert "I moved into this ward" in last and "Child allowance" in last  # the choices
     visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.question)
+    assert "Does one of these apply to you?" in said(speaker)[-1]
+    visitor.answer("none")
     visitor.wait_for(window.result)
     assert "Copy of residence record" in said(speaker)[-1]
     visitor.click(window.result.print)

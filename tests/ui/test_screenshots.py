@@ -53,6 +53,7 @@ def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
         "done-ja", "welcome-en", "identity-en-waiting",
         "question-en-purpose", "result-en", "idle-en", "done-en", "welcome-ko",
         "question-ko-purpose-speak", "result-ko",
+        "question-ja-priority", "question-en-priority", "question-ko-priority",
     }  # fmt: skip
     names = {name.split("-", 1)[1].removesuffix(".png") for name in shots}
     assert expected <= names

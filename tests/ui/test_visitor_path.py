@@ -17,7 +17,7 @@ pytestmark = pytest.mark.pcsc
 
 PERSONA = load_persona(resource("personas", "demo.toml"))
 DEMO = PERSONA.person
-MOVING_IN = ("move_in", "other_municipality", "2", "yes", "national", "all")
+MOVING_IN = ("move_in", "other_municipality", "2", "yes", "national", "all", "none")
 
 
 def printed(window, kind: str) -> list[Path]:
@@ -91,7 +91,7 @@ def test_the_visit_is_stored_encrypted_with_its_ticket(visitor, kiosk_window, vi
     visitor.enter_pin(PERSONA.pin)
     visitor.wait_for(window.confirm)
     visitor.click(window.confirm.ok)
-    visitor.answer("certificate", "juminhyo")
+    visitor.answer("certificate", "juminhyo", "none")
     visitor.wait_for(window.result)
     visitor.click(window.result.print)
     visitor.wait_for(window.done)

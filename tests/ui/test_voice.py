@@ -41,6 +41,7 @@ MOVING_IN = [
     ("children", "yes"),
     ("insurance", "national"),
     ("cards", "all"),
+    ("priority", "pregnancy"),  # asked at the end of every path
 ]
 
 

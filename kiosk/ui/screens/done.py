@@ -1,4 +1,4 @@
-"""The ticket number, large, then back to the start."""
+"""The ticket number, large (marked 優先 when it is a priority ticket), then back to the start."""
 
 from __future__ import annotations
 
@@ -15,14 +15,18 @@ class DoneScreen(ScreenFrame):
     def __init__(self) -> None:
         super().__init__("done")
         self.ticket = label(role="ticket", wrap=False)
+        self.priority = label(role="priority")
         self.counter = label(role="subtitle")
         self.waiting = label(role="body")
         self.reminders = label(role="status")
         self.saved_to = label(role="hint")
         self.countdown = label(role="hint")
-        for widget in (self.ticket, self.counter, self.waiting, self.reminders):
+        for widget in (self.ticket, self.priority, self.counter, self.waiting, self.reminders):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.body.addWidget(widget)
+        # A framed badge as wide as its words, under the number.
+        self.body.setAlignment(self.priority, Qt.AlignmentFlag.AlignHCenter)
+        self.priority.hide()
         self.body.addStretch(1)
         self.body.addWidget(self.saved_to)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -46,10 +50,13 @@ class DoneScreen(ScreenFrame):
         saved_to: str,
         problem: str,
         seconds: int,
+        priority: bool = False,
     ) -> None:
         self._texts = texts
         self.title.setText(texts.text("ui.done.title"))
         self.ticket.setText(ticket_code)
+        self.priority.setText(texts.text("ui.done.priority") if priority else "")
+        self.priority.setVisible(priority)
         self.counter.setText(texts.text("ui.done.counter", counter=counter))
         self.waiting.setText(_waiting_text(texts, waiting_ahead))
         reminders = [texts.text("ui.done.take_papers")] if not problem else []
@@ -72,6 +79,8 @@ class DoneScreen(ScreenFrame):
         self._countdown.stop()
         for widget in (self.ticket, self.counter, self.waiting, self.reminders, self.saved_to):
             widget.clear()
+        self.priority.clear()
+        self.priority.hide()
         self.notice.clear_message()
 
 
