@@ -175,6 +175,7 @@ def data_purge(config_file: Path | None, days: int | None) -> None:
 def _mount_commands() -> None:
     from kiosk.board_cli import board
     from kiosk.card.cli import card
+    from kiosk.counter_cli import counter
     from kiosk.doctor import doctor
     from kiosk.forms.cli import forms
     from kiosk.print_cli import print_group
@@ -185,6 +186,7 @@ def _mount_commands() -> None:
 
     main.add_command(board)
     main.add_command(card)
+    main.add_command(counter)
     main.add_command(doctor)
     main.add_command(forms)
     main.add_command(print_group)

@@ -331,6 +331,13 @@ class StaffAccounts:
                 raise UnknownStaff(f"No staff account {key}.")
             return _to_member(row)
 
+    def require_supervisor(self, member: StaffMember) -> str:
+        """The member's actor, or NotAllowed unless they are an active supervisor now."""
+        if not isinstance(member, StaffMember):
+            raise NotAllowed("only a signed-in supervisor may do this")
+        with self._store.transaction() as session:
+            return _authorise(session, member)
+
     def access_log(self, by: StaffMember, *, limit: int = 100) -> builtins.list[AccessEvent]:
         """The access log for a supervisor (the viewing itself is logged)."""
         with self._store.transaction() as session:

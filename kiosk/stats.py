@@ -311,3 +311,29 @@ def write_csv(
         writer.writerow(ticket_row(t))
     for v in visits:
         writer.writerow(visit_row(v, languages))
+
+
+# -- figures for a screen -----------------------------------------------------
+# The same rules as the CSV, as numbers for charts: None stands for a suppressed figure.
+
+
+def published_count(n: int) -> int | None:
+    """``n``, or None when it is between 1 and MIN_COUNT - 1."""
+    return None if 0 < n < MIN_COUNT else n
+
+
+def published_group(values: dict[str, int], population: int) -> dict[str, int | None]:
+    """A breakdown of ``population`` as numbers: all None where the CSV writes ``x``."""
+    if population < MIN_COUNT or any(0 < n < MIN_COUNT for n in values.values()):
+        return dict.fromkeys(values)
+    return dict(values)
+
+
+def published_minutes(values: Sequence[float], summary: str) -> float | None:
+    """Median or p90 in minutes (one decimal), None for fewer than MIN_COUNT values."""
+    if summary not in ("median", "p90"):
+        raise ValueError(f"summary must be 'median' or 'p90', not {summary!r}")
+    if len(values) < MIN_COUNT:
+        return None
+    value = statistics.median(values) if summary == "median" else p90(values)
+    return math.floor(value / 60 * 10 + 0.5) / 10

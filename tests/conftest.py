@@ -21,5 +21,6 @@ pytest_plugins = [
     "tests.pcsc_fixture",
     "tests.cups_fixture",
     "tests.kiosk_fixture",
+    "tests.counter_fixture",
     "tests.pg_fixture",
 ]

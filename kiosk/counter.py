@@ -1,0 +1,343 @@
+"""The counter's side of a visit: call tickets, open what the visitor entered, correct, reprint.
+
+Qt-free and blocking (the counter app calls it from worker threads). Every method takes
+the signed-in staff ``Session``; every look at a visit's card data is written to the
+access log with the staff ID before the data is returned.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Protocol
+
+from kiosk.config import ConfigError
+from kiosk.context import KioskContext
+from kiosk.i18n import Translations, available_languages
+from kiosk.person import Person, mask_individual_number
+from kiosk.printing import JobOutcome
+from kiosk.queue import QueueService
+from kiosk.staff import NotAllowed, Session
+from kiosk.storage import QueueTicket, Store
+from kiosk.visit import Visit
+from kiosk.wareki import to_wareki
+
+log = logging.getLogger(__name__)
+
+SCAN_PREFIX = "WK:"  # what the QR code on the cover page and the ticket holds
+_REFERENCE = re.compile(r"[A-Z0-9]{6,16}")
+_TICKET_CODE = re.compile(r"([A-Z])-?(\d{1,4})")
+CORRECTABLE = ("name", "name_kana", "address", "birth_date", "sex")
+_MAX_LENGTH = {"name": 100, "name_kana": 100, "address": 300}
+SEXES = ("male", "female", "not_applicable")
+
+
+class Reprint(Protocol):
+    """Prints a stored visit's forms again (``Checkout.reprint``)."""
+
+    def __call__(self, reference: str, *, actor: str) -> JobOutcome: ...
+
+
+class CorrectionRefused(ValueError):
+    """A corrected value cannot be stored; ``reason`` names why (never the value)."""
+
+    code = "correction_refused"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # a key of counter.toml's [errors.correction]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a code typed or scanned at the counter names: a visit or a ticket."""
+
+    reference: str | None = None
+    ticket_code: str | None = None
+
+
+def parse_scan(text: str) -> Scan | None:
+    """``WK:K7QH3MZA`` (the QR code), a bare reference, or a ticket code like ``A-012``.
+
+    Scanners type as a keyboard; stray spaces and lower case are forgiven.
+    """
+    value = text.strip().upper().replace(" ", "")
+    if value.startswith(SCAN_PREFIX):
+        reference = value.removeprefix(SCAN_PREFIX)
+        return Scan(reference=reference) if _REFERENCE.fullmatch(reference) else None
+    if match := _TICKET_CODE.fullmatch(value):
+        return Scan(ticket_code=f"{match[1]}-{int(match[2]):03d}")
+    return Scan(reference=value) if _REFERENCE.fullmatch(value) else None
+
+
+@dataclass(frozen=True)
+class ProcedureLine:
+    procedure_id: str
+    name: str
+    counter: str
+    bring: tuple[str, ...]
+    needs_individual_number: bool
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question_id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class VisitView:
+    """A stored visit as the counter shows it, in the staff's language."""
+
+    reference: str
+    language: str  # the visitor's language, by its own name
+    started_at: datetime
+    used_card: bool
+    procedures: tuple[ProcedureLine, ...]
+    answers: tuple[AnswerLine, ...]
+    person: Person | None = None
+    birth_date_text: str = ""  # 和暦 with the western year
+    number: str | None = None  # masked, unless revealed
+    number_revealed: bool = False
+    ticket_code: str | None = None
+
+    @property
+    def has_number(self) -> bool:
+        return self.number is not None
+
+
+class CounterDesk:
+    """The work of one counter PC, over the shared database."""
+
+    def __init__(
+        self,
+        context: KioskContext,
+        store: Store,
+        queue: QueueService,
+        reprint: Reprint,
+        *,
+        language: str = "ja",
+    ) -> None:
+        self.context = context
+        self.store = store
+        self.queue = queue
+        self._reprint = reprint
+        self.texts = Translations.load(language)
+
+    # -- the queue --------------------------------------------------------------
+
+    def counters(self) -> list[str]:
+        """The counters that call tickets, by their number on the signs."""
+        known = self.context.catalog.counters()
+        settings = self.context.settings.counters
+        return sorted(known, key=lambda c: (_sign_order(settings[c].number), c))
+
+    def counter_label(self, counter: str) -> str:
+        number = self.context.settings.counters[counter].number
+        return self.texts.text("ui.counter.label", number=number, name=self._counter_name(counter))
+
+    def waiting(self, counter: str) -> list[QueueTicket]:
+        """Today's tickets waiting for ``counter``, first come first (priority marked)."""
+        return self.store.waiting_tickets(self.queue.categories_of(counter))
+
+    def call_next(self, session: Session, counter: str) -> QueueTicket | None:
+        return self.queue.call_next(counter)
+
+    def call_code(self, session: Session, code: str, counter: str) -> QueueTicket:
+        """Call today's ticket ``code`` out of turn (it must be waiting or a no-show)."""
+        ticket = self.store.find_ticket(code)
+        return self.queue.call_ticket(ticket.id, counter)
+
+    def set_priority(
+        self, session: Session, ticket_id: int, priority: bool, counter: str
+    ) -> QueueTicket:
+        """Staff's decision that a waiting visitor goes first (or not)."""
+        ticket = self.store.set_ticket_priority(ticket_id, priority, counter=counter)
+        log.info("ticket %s priority %s by %s", ticket.code, priority, session.member.staff_id)
+        return ticket
+
+    # -- the visit ----------------------------------------------------------------
+
+    def visit_reference(self, ticket: QueueTicket) -> str | None:
+        return self.store.visit_reference_of_ticket(ticket.id)
+
+    def open_visit(self, session: Session, reference: str, *, via: str) -> VisitView:
+        """The visit with its card data decrypted, the number masked; logged first."""
+        self.store.log_access(
+            actor=session.member.actor,
+            action="visit_viewed",
+            visit_reference=reference,
+            detail=f"via={via}",
+        )
+        visit = self.store.load_visit(reference)
+        return self._view(visit)
+
+    def reveal_number(self, session: Session, reference: str) -> VisitView:
+        """The visit with its individual number in full: supervisors only, logged first."""
+        if not session.member.is_supervisor:
+            raise NotAllowed("Only a supervisor can show the individual number in full.")
+        self.store.log_access(
+            actor=session.member.actor,
+            action="individual_number_revealed",
+            visit_reference=reference,
+        )
+        visit = self.store.load_visit(reference)
+        return self._view(visit, reveal=True)
+
+    def correct(self, session: Session, reference: str, field: str, value: str) -> VisitView:
+        """Correct one item of the card data (e.g. add the フリガナ the card lacks)."""
+        visit = self.store.load_visit(reference)
+        if visit.person is None:
+            raise CorrectionRefused(
+                "no_card_data",
+                "This visit holds no card data (none was read, or it was deleted after "
+                "the retention period): fill the form in by hand.",
+            )
+        person = corrected(visit.person, field, value)
+        self.store.log_access(
+            actor=session.member.actor,
+            action="visit_corrected",
+            visit_reference=reference,
+            detail=f"field={field}",
+        )
+        self.store.correct_person(reference, person)
+        visit.person = person
+        return self._view(visit)
+
+    def reprint(self, session: Session, reference: str) -> JobOutcome:
+        """Print the cover page and forms again (with any corrections), and follow the job."""
+        return self._reprint(reference, actor=session.member.actor)
+
+    # -- building the view ------------------------------------------------------------
+
+    def _view(self, visit: Visit, *, reveal: bool = False) -> VisitView:
+        number = visit.individual_number
+        person = visit.person
+        return VisitView(
+            reference=visit.reference,
+            language=_language_name(visit.language),
+            started_at=visit.started_at,
+            used_card=visit.used_card,
+            procedures=tuple(self._procedure_lines(visit)),
+            answers=tuple(self._answer_lines(visit.answers)),
+            person=person,
+            birth_date_text=_birth_date_text(person.birth_date) if person else "",
+            number=(number if reveal else mask_individual_number(number)) if number else None,
+            number_revealed=reveal and number is not None,
+            ticket_code=visit.ticket.code if visit.ticket else None,
+        )
+
+    def _procedure_lines(self, visit: Visit) -> list[ProcedureLine]:
+        lines = []
+        for pid in visit.procedures:
+            try:
+                procedure = self.context.catalog.procedure(pid)
+            except KeyError:  # the catalog changed since the visit: show the id
+                lines.append(ProcedureLine(pid, pid, "", (), False))
+                continue
+            lines.append(
+                ProcedureLine(
+                    procedure_id=pid,
+                    name=_text_or(self.texts.procedure, pid),
+                    counter=self.counter_label(procedure.counter),
+                    bring=tuple(
+                        _text_or(self.texts.item, item)
+                        for item in procedure.items_to_bring(visit.answers)
+                    ),
+                    needs_individual_number=procedure.needs_individual_number,
+                )
+            )
+        return lines
+
+    def _answer_lines(self, answers: Mapping[str, str]) -> list[AnswerLine]:
+        return [
+            AnswerLine(
+                question_id=qid,
+                question=_text_or(self.texts.question, qid),
+                answer=_text_or(functools.partial(self.texts.choice, qid), choice),
+            )
+            for qid, choice in answers.items()
+        ]
+
+    def _counter_name(self, counter: str) -> str:
+        return _text_or(lambda c: self.texts.text(f"catalog.counters.{c}"), counter)
+
+
+def check_settings(context: KioskContext) -> None:
+    """ConfigError unless ``[counter_app]`` names a known counter and an available language."""
+    app = context.settings.counter_app
+    if app.counter and app.counter not in context.catalog.counters():
+        known = ", ".join(sorted(context.catalog.counters()))
+        raise ConfigError(
+            f"[counter_app] counter = {app.counter!r} is not a counter; known: {known}"
+        )
+    if app.language not in available_languages():
+        known = ", ".join(available_languages())
+        raise ConfigError(
+            f"[counter_app] language = {app.language!r} has no texts in resources/i18n; "
+            f"known: {known}"
+        )
+
+
+def corrected(person: Person, field: str, value: str) -> Person:
+    """``person`` with one item replaced; CorrectionRefused for a value that cannot be."""
+    if field not in CORRECTABLE:
+        raise CorrectionRefused("field", f"{field!r} cannot be corrected; one of {CORRECTABLE}")
+    value = value.strip()
+    if field == "birth_date":
+        try:
+            born = date.fromisoformat(value)
+        except ValueError:
+            raise CorrectionRefused(
+                "birth_date_format", "Write the birth date as YYYY-MM-DD."
+            ) from None
+        if not date(1868, 1, 1) <= born <= date.today():
+            raise CorrectionRefused("birth_date_range", "Not a possible date of birth.")
+        return replace(person, birth_date=born)
+    if field == "sex":
+        if value not in SEXES:
+            raise CorrectionRefused("sex", f"Sex must be one of {', '.join(SEXES)}.")
+        return replace(person, sex=value)  # type: ignore[arg-type]  # checked just above
+    if not value and field != "name_kana":
+        raise CorrectionRefused("empty", "This item cannot be empty.")
+    if len(value) > _MAX_LENGTH[field] or any(ord(ch) < 32 for ch in value):
+        raise CorrectionRefused(
+            "too_long",
+            f"At most {_MAX_LENGTH[field]} characters, on one line, without control characters.",
+        )
+    if field == "name":
+        return replace(person, name=value)
+    if field == "name_kana":
+        return replace(person, name_kana=value)
+    return replace(person, address=value)
+
+
+def _text_or(lookup: Callable[[str], str], key: str) -> str:
+    """The text for ``key``, or the key itself when the catalog no longer has it."""
+    try:
+        return lookup(key)
+    except KeyError:
+        return key
+
+
+def _language_name(code: str) -> str:
+    try:
+        return Translations.load(code).name
+    except (FileNotFoundError, KeyError):
+        return code
+
+
+def _birth_date_text(born: date) -> str:
+    try:
+        return f"{to_wareki(born)}（{born:%Y-%m-%d}）"
+    except ValueError:  # before the Gregorian calendar: the western date only
+        return born.isoformat()
+
+
+def _sign_order(number: str) -> tuple[int, str]:
+    return (int(number), "") if number.isdigit() else (10**6, number)

@@ -1,0 +1,1 @@
+"""The counter staff's app (``ward-kiosk counter``)."""

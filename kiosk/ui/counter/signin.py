@@ -1,0 +1,103 @@
+"""Signing in with a staff ID and PIN, and choosing the counter to work at."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import Translations
+from kiosk.staff import PIN_MAX_LENGTH
+from kiosk.ui.counter.visit_panel import label
+
+
+class SignInPage(QWidget):
+    submitted = Signal(str, str)  # staff ID, PIN
+
+    def __init__(self, texts: Translations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.texts = texts
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QWidget()
+        box.setFixedWidth(620)
+        layout = QVBoxLayout(box)
+        layout.setSpacing(14)
+        layout.addWidget(label(texts.text("counter.signin.heading"), role="pageHeading"))
+        form = QFormLayout()
+        form.setVerticalSpacing(12)
+        self.staff_id = QLineEdit()
+        self.staff_id.setMaxLength(32)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(PIN_MAX_LENGTH)
+        self.pin.setValidator(QRegularExpressionValidator(r"\d*", self.pin))
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        form.addRow(texts.text("counter.signin.staff_id"), self.staff_id)
+        form.addRow(texts.text("counter.signin.pin"), self.pin)
+        layout.addLayout(form)
+        self.button = QPushButton(texts.text("counter.signin.sign_in"))
+        self.button.setObjectName("signInButton")
+        self.button.clicked.connect(self._submit)
+        self.staff_id.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self._submit)
+        layout.addWidget(self.button)
+        self.message = label(role="signInMessage")
+        layout.addWidget(self.message)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+    def _submit(self) -> None:
+        staff_id, pin = self.staff_id.text().strip(), self.pin.text()
+        self.pin.clear()  # the PIN lives in no widget once it is sent
+        if not staff_id or not pin:
+            self.message.setText(self.texts.text("counter.signin.missing"))
+            return
+        self.set_busy(True)
+        self.submitted.emit(staff_id, pin)
+
+    def set_busy(self, busy: bool) -> None:
+        self.button.setEnabled(not busy)
+        if busy:
+            self.message.setText(self.texts.text("counter.signin.checking"))
+
+    def reset(self, message: str = "") -> None:
+        self.set_busy(False)
+        self.pin.clear()
+        self.message.setText(message)
+        self.staff_id.setFocus()
+
+
+class CounterPickPage(QWidget):
+    chosen = Signal(str)  # counter id
+
+    def __init__(self, texts: Translations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.texts = texts
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(texts.text("counter.pick.heading"), role="pageHeading"))
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        layout.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def set_counters(self, counters: Sequence[tuple[str, str]]) -> None:
+        """(id, label) pairs, one big button each."""
+        for button in self.buttons.values():
+            button.deleteLater()
+        self.buttons = {}
+        for i, (counter, text) in enumerate(counters):
+            button = QPushButton(text)
+            button.setObjectName("counterButton")
+            button.clicked.connect(lambda _=False, c=counter: self.chosen.emit(c))
+            self.grid.addWidget(button, i // 2, i % 2)
+            self.buttons[counter] = button
