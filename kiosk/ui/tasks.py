@@ -78,3 +78,10 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the pool is idle (shutdown and tests)."""
         return self._pool.waitForDone(msecs)
+
+
+class ThreadBridge(QObject):
+    """Carries values from another thread (e.g. queue events from the notifier's thread)
+    to the GUI thread: connect ``arrived``, hand ``arrived.emit`` to the other thread."""
+
+    arrived = Signal(object)

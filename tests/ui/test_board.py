@@ -10,8 +10,6 @@ Xvfb at 1920x1080 (``artifacts/screens/board-*.png``).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +34,7 @@ from kiosk.queue import QueueService, open_events
 from kiosk.resources import resource
 from kiosk.speech.tts import RecordingSpeaker, wav_seconds
 from kiosk.storage import QueueEvent, Store
-from tests.ui.xvfb import xvfb
+from tests.ui.xvfb import run_module_on, xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "artifacts" / "screens"
@@ -235,18 +233,7 @@ def xvfb_full_hd() -> Iterator[str]:
 @pytest.mark.xvfb
 def test_board_screenshot_under_xvfb(xvfb_full_hd, tmp_path):
     OUT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DISPLAY": xvfb_full_hd, "QT_QPA_PLATFORM": "xcb"}
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.ui.test_board", str(OUT), str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    shots = result.stdout.split()
+    shots = run_module_on(xvfb_full_hd, "tests.ui.test_board", str(OUT), str(tmp_path), timeout=90)
     assert shots == ["board-calling.png", "board-after.png"]
     from PySide6.QtGui import QImage
 

@@ -6,16 +6,13 @@ screen was reached and drawn.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.ui.xvfb import xvfb
+from tests.ui.xvfb import run_module_on, xvfb
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.pcsc]
 
@@ -34,19 +31,10 @@ def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):  # screens only; forms/ belongs to the form tests
         old.unlink()
-    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.ui.screens_tour", str(OUT), str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    shots = run_module_on(
+        xvfb_display, "tests.ui.screens_tour", str(OUT), str(tmp_path), timeout=180
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    shots = result.stdout.split()
     expected = {
         "welcome-ja", "pin-ja-two-digits", "pin-ja-wrong", "confirm-ja", "question-ja-purpose",
         "result-ja", "number-ja", "pin-ja-number", "result-ja-number-read", "printing-ja",

@@ -6,7 +6,9 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +33,23 @@ def xvfb(size: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def run_module_on(display: str, module: str, *args: str, timeout: float = 120) -> list[str]:
+    """Run ``python -m module args`` as a real X client on ``display``; its stdout words.
+
+    The screenshot tours print the names of the PNGs they wrote; a failure shows the
+    tour's output.
+    """
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=root,
+        env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.split()

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,7 +42,7 @@ from kiosk.queue import CategoryStatus, QueueEvents, QueueService
 from kiosk.resources import resource
 from kiosk.services import Speaker
 from kiosk.storage import QueueEvent
-from kiosk.ui.tasks import TaskRunner
+from kiosk.ui.tasks import TaskRunner, ThreadBridge
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class BoardWindow(QMainWindow):
         self.setStyleSheet(resource("ui", "board.qss").read_text(encoding="utf-8"))
         self._build()
         self._timers(refresh_ms)
-        self._bridge = _QueueEvents(self)
+        self._bridge = ThreadBridge(self)
         self._bridge.arrived.connect(self._on_event)
         if events is not None:
             events.subscribe(self._bridge.arrived.emit)
@@ -370,12 +370,6 @@ class BoardWindow(QMainWindow):
         self.runner.wait()
         if self.chime is not None:
             self.chime.close()
-
-
-class _QueueEvents(QObject):
-    """Carries queue events from the notifier's thread to the GUI thread (a queued signal)."""
-
-    arrived = Signal(object)
 
 
 def _label(role: str, text: str = "") -> QLabel:

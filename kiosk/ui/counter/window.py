@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,7 +33,7 @@ from kiosk.ui.counter.desk import DeskPage
 from kiosk.ui.counter.messages import message_for
 from kiosk.ui.counter.signin import CounterPickPage, SignInPage
 from kiosk.ui.counter.visit_panel import label
-from kiosk.ui.tasks import TaskRunner
+from kiosk.ui.tasks import TaskRunner, ThreadBridge
 
 if TYPE_CHECKING:
     from kiosk.supervision import Supervision
@@ -79,7 +79,7 @@ class CounterWindow(QMainWindow):
         self._build(supervision)
         self._start_timers()
         if events is not None:
-            self._bridge = _QueueEvents()
+            self._bridge = ThreadBridge(self)
             self._bridge.arrived.connect(self._queue_changed)
             events.subscribe(self._bridge.arrived.emit)
         app = QApplication.instance()
@@ -269,9 +269,3 @@ class CounterWindow(QMainWindow):
         self.idle_timer.stop()
         self.settle_timer.stop()
         self.runner.wait()
-
-
-class _QueueEvents(QObject):
-    """Carries queue events from the notifier's thread to the GUI thread (a queued signal)."""
-
-    arrived = Signal(object)

@@ -6,15 +6,12 @@ step was reached and drawn.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.ui.xvfb import xvfb
+from tests.ui.xvfb import run_module_on, xvfb
 
 pytestmark = [pytest.mark.xvfb]
 
@@ -34,19 +31,9 @@ def test_the_desk_screens_under_xvfb(size, tmp_path):
     for old in OUT.glob(f"counter-{size}-*.png"):
         old.unlink()
     with xvfb(f"{size}x24") as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.ui.counter.counter_tour", str(OUT), str(tmp_path), size],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        names = run_module_on(
+            display, "tests.ui.counter.counter_tour", str(OUT), str(tmp_path), size
         )
-    assert result.returncode == 0, result.stdout + result.stderr
-    names = result.stdout.split()
-    assert {n.removeprefix(f"counter-{size}-").removesuffix(".png") for n in names} == STEPS
     width, height = (int(v) for v in size.split("x"))
     for name in names:
         image = QImage(str(OUT / name))

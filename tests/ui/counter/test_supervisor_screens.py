@@ -7,8 +7,6 @@ Run on its own as ``python -m tests.ui.counter.test_supervisor_screens OUT WxH T
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.xvfb import xvfb
+from tests.ui.xvfb import run_module_on, xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "artifacts" / "counter"
@@ -29,17 +27,7 @@ TABS = ("counters", "staff", "access_log", "kiosks", "today")
 def test_each_tab_under_xvfb(size: str, tmp_path: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with xvfb(f"{size}x24") as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.ui.counter.test_supervisor_screens", str(OUT), size],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert result.returncode == 0, result.stdout + result.stderr
+        run_module_on(display, "tests.ui.counter.test_supervisor_screens", str(OUT), size)
     width, height = (int(n) for n in size.split("x"))
     for tab in TABS:
         _assert_drawn(OUT / f"supervisor-{tab}-{size}.png", width, height)
