@@ -34,3 +34,11 @@ def test_forms_benchmark_runs(monkeypatch: pytest.MonkeyPatch):
     assert all(sample > 0 for row in rows for sample in row.samples)
     assert all(row.note.endswith("KB") for row in rows[1:-1])  # every form under 300 KB
     assert "first form after start" in table(rows)
+
+
+def test_board_window_benchmark_runs(pg_url: str, tmp_path):
+    from bench.common import run_module
+
+    samples = run_module("bench.board_window", pg_url, str(tmp_path / "data.key"), "2")["samples"]
+    assert len(samples) == 2
+    assert all(0 < sample < 5 for sample in samples)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,11 +105,10 @@ class QueueService:
         A counter that was never closed is open, so wards that do not use opening and
         closing keep every desk in the estimate.
         """
-        return self._open_desks(category_id, self.store.counter_states())
+        return self._open_desks(category_id, self.store.closed_counters())
 
-    def _open_desks(self, category_id: str, states: Mapping[str, CounterState]) -> int:
-        group = self.counter_group(category_id)
-        open_group = [c for c in group if c not in states or states[c].open]
+    def _open_desks(self, category_id: str, closed: Collection[str]) -> int:
+        open_group = [c for c in self.counter_group(category_id) if c not in closed]
         return max(1, sum(self._desks_of(c) for c in open_group))
 
     def _desks_of(self, counter: str) -> int:
@@ -152,43 +151,43 @@ class QueueService:
     ) -> IssuedTicket:
         category = self.category(category_id)
         group = self.counter_group(category_id)
-        ticket, seconds = self.store.issue_queue_ticket_for_estimate(
+        ticket, seconds, closed = self.store.issue_queue_ticket_for_estimate(
             category=category.id,
             letter=category.letter,
             counter=group[0] if group else "",
             visit_reference=visit_reference,
             priority=priority,
         )
-        return IssuedTicket(ticket, self._estimate(category, ticket.waiting_ahead, seconds))
+        return IssuedTicket(ticket, self._estimate(category, ticket.waiting_ahead, seconds, closed))
 
     def estimate_minutes(
         self,
         category_id: str,
         waiting_ahead: int,
         *,
-        states: Mapping[str, CounterState] | None = None,
+        closed: Collection[str] | None = None,
     ) -> int:
         """Wait for someone with ``waiting_ahead`` people ahead, from today's service times
         (the category's ``service_minutes`` until today has enough of them) and the desks
-        of the open counters (``states``: ``Store.counter_states()`` if already read)."""
+        of the open counters (``closed``: ``Store.closed_counters()`` if already read)."""
         category = self.category(category_id)
         seconds = self.store.service_seconds(category.id)
-        return self._estimate(category, waiting_ahead, seconds, states)
+        return self._estimate(category, waiting_ahead, seconds, closed)
 
     def _estimate(
         self,
         category: Category,
         waiting_ahead: int,
         seconds: list[float],
-        states: Mapping[str, CounterState] | None = None,
+        closed: Collection[str] | None = None,
     ) -> int:
-        if states is None:
-            states = self.store.counter_states()
+        if closed is None:
+            closed = self.store.closed_counters()
         return estimate_wait_minutes(
             waiting_ahead,
             seconds,
             fallback_minutes=category.service_minutes,
-            desks=self._open_desks(category.id, states),
+            desks=self._open_desks(category.id, closed),
         )
 
     # -- the counters ---------------------------------------------------------
@@ -237,7 +236,7 @@ class QueueService:
     def status(self) -> list[CategoryStatus]:
         """Every category of the catalog, by its order, with today's waiting tickets."""
         counts = self.store.waiting_counts()
-        states = self.store.counter_states()
+        closed = self.store.closed_counters()
         result = []
         for category in sorted(self.catalog.categories.values(), key=lambda c: c.order):
             normal, prio = counts.get(category.id, (0, 0))
@@ -248,7 +247,7 @@ class QueueService:
                     waiting=normal + prio,
                     waiting_priority=prio,
                     estimated_wait_minutes=self.estimate_minutes(
-                        category.id, normal + prio, states=states
+                        category.id, normal + prio, closed=closed
                     ),
                 )
             )

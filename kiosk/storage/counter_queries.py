@@ -98,6 +98,11 @@ def counter_states(session: Session) -> dict[str, CounterState]:
     }
 
 
+def closed_counters(session: Session) -> frozenset[str]:
+    stmt = select(CounterStateRow.counter).where(CounterStateRow.open.is_(False))
+    return frozenset(session.scalars(stmt))
+
+
 # -- kiosk heartbeats -----------------------------------------------------------------
 
 

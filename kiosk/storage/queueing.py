@@ -109,7 +109,8 @@ def next_number(session: Session, day: date, category: str) -> int:
 # a fresh snapshot taken once the counter row is locked: the statement's own snapshot
 # predates the wait and would miss the tickets committed meanwhile. The code matches
 # Python's f"{letter}-{number:03d}"; the payload carries QueueEvent's fields; the last
-# column is ``service_seconds`` for the estimate (same rows, no lock needed).
+# columns are ``service_seconds`` and ``closed_counters`` for the estimate (no lock needed;
+# a read of its own would cost another round trip on every issue).
 ISSUE_SQL = text(
     """
 WITH counter AS (
@@ -142,7 +143,8 @@ SELECT t.id, t.number, t.code, t.waiting_ahead, e.id AS event_id,
        ARRAY(SELECT extract(epoch FROM done_at - serving_at)::float8 FROM tickets
              WHERE service_day = CAST(:day AS date) AND category = CAST(:category AS text)
                AND status = 'done' AND serving_at IS NOT NULL
-             ORDER BY done_at DESC LIMIT :samples) AS service_seconds
+             ORDER BY done_at DESC LIMIT :samples) AS service_seconds,
+       ARRAY(SELECT counter FROM counter_states WHERE NOT open) AS closed_counters
 FROM ticket t JOIN event e ON e.ticket_id = t.id
 """
 ).bindparams(bindparam("now", type_=UtcDateTime()))
@@ -159,9 +161,9 @@ def issue_in_one_statement(
     visit_id: int | None,
     now: datetime,
     note: str,
-) -> tuple[QueueTicket, list[float]]:
+) -> tuple[QueueTicket, list[float], frozenset[str]]:
     """PostgreSQL: issue the next ticket with ``ISSUE_SQL`` on an autocommit connection;
-    also today's ``service_seconds`` of the category."""
+    also today's ``service_seconds`` of the category and the closed counters."""
     at = now.astimezone()
     params = {
         "day": day,
@@ -193,7 +195,8 @@ def issue_in_one_statement(
         status_at=at,
         called_by=None,
     )
-    return ticket, [float(s) for s in row.service_seconds if s is not None]
+    seconds = [float(s) for s in row.service_seconds if s is not None]
+    return ticket, seconds, frozenset(row.closed_counters)
 
 
 def waiting_ahead(session: Session, row: TicketRow) -> int:

@@ -380,6 +380,11 @@ class Store:
         with self._session() as session:
             return counter_queries.counter_states(session)
 
+    def closed_counters(self) -> frozenset[str]:
+        """The counters that are closed now (read for every waiting-time estimate)."""
+        with self._one_statement() as session:
+            return counter_queries.closed_counters(session)
+
     def record_heartbeat(
         self, kiosk_id: str, checks: Sequence[HealthCheck], *, version: str
     ) -> None:
@@ -434,7 +439,7 @@ class Store:
     ) -> QueueTicket:
         """Like ``issue_ticket``, returning the queue's view of the ticket."""
         if self._engine.dialect.name == "postgresql":
-            ticket, _ = self._issue_on_postgresql(
+            ticket, _, _ = self._issue_on_postgresql(
                 category, letter, counter, visit_reference, priority
             )
             return ticket
@@ -457,9 +462,10 @@ class Store:
         counter: str,
         visit_reference: str | None = None,
         priority: bool = False,
-    ) -> tuple[QueueTicket, list[float]]:
-        """``issue_queue_ticket`` and then ``service_seconds(category)``, for the estimate
-        printed on the ticket; on PostgreSQL both come from the one issuing statement."""
+    ) -> tuple[QueueTicket, list[float], frozenset[str]]:
+        """``issue_queue_ticket``, then ``service_seconds(category)`` and
+        ``closed_counters()``, for the estimate printed on the ticket; on PostgreSQL all
+        three come from the one issuing statement."""
         if self._engine.dialect.name != "postgresql":
             ticket = self.issue_queue_ticket(
                 category=category,
@@ -468,7 +474,7 @@ class Store:
                 visit_reference=visit_reference,
                 priority=priority,
             )
-            return ticket, self.service_seconds(category)
+            return ticket, self.service_seconds(category), self.closed_counters()
         return self._issue_on_postgresql(category, letter, counter, visit_reference, priority)
 
     def waiting_count(self, category: str) -> int:
@@ -755,7 +761,7 @@ class Store:
         counter: str,
         visit_reference: str | None,
         priority: bool,
-    ) -> tuple[QueueTicket, list[float]]:
+    ) -> tuple[QueueTicket, list[float], frozenset[str]]:
         """One autocommitted statement, so the counter row is locked only on the server
         (see ``queueing.ISSUE_SQL``); the visit is looked up before, without locks."""
         now = self._now()

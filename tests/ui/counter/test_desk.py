@@ -296,3 +296,42 @@ def test_run_counter_opens_the_window_on_the_configured_database_and_closes(qapp
     (shown,) = seen
     assert shown.supervisor is not None and shown.stack.currentWidget() is shown.signin
     assert (tmp_path / "kiosk.db").exists()
+
+
+def test_a_database_that_is_down_is_said_and_the_open_record_stays(
+    qtbot, window, world, monkeypatch
+):
+    from kiosk.storage import DatabaseUnavailable
+
+    reference = world.visit()
+    desk = at_counter(qtbot, window)
+    qtbot.keyClicks(desk.scan, reference)
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
+
+    def down(*_args: Any, **_kwargs: Any) -> None:
+        raise DatabaseUnavailable("database at sqlite:///… cannot be reached")
+
+    monkeypatch.setattr(world.store, "call_next", down)
+    click(qtbot, desk.call_next_button)
+    qtbot.waitUntil(lambda: "データベースにつながりません" in desk.message.text(), timeout=WAIT_MS)
+    assert desk.message.text().startswith("⚠") and desk.message.property("error")
+    assert desk.visit.view is not None and "大阪 太郎" in desk.visit.shown_text()
+    assert desk.call_next_button.isEnabled()  # try again once the network is back
+
+
+def test_a_printer_that_fails_on_reprint_is_said_in_words(qtbot, window, world, tmp_path):
+    from kiosk.printing import CupsPrinter
+
+    reference = world.visit()
+    world.checkout.forms_printer = CupsPrinter("no-such-queue", server=str(tmp_path / "no.sock"))
+    desk = at_counter(qtbot, window)
+    qtbot.keyClicks(desk.scan, reference)
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
+    click(qtbot, desk.visit.reprint_button)
+    qtbot.waitUntil(lambda: desk.message.property("error") is True, timeout=WAIT_MS)
+    texts = world.desk.texts.raw("counter.errors.print")
+    assert desk.message.text().removeprefix("⚠ ") in texts.values()
+    actions = [e.action for e in world.store.access_events(visit_reference=reference)]
+    assert "forms_reprinted" in actions  # the attempt is logged: the forms show card data
