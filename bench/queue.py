@@ -77,7 +77,7 @@ def _client(url: str, key: Path, index: int, barrier: Any, out: Any) -> None:
     from sqlalchemy import text
 
     service = _service(url, key)
-    engine = service.store._engine  # the same pool the queue uses
+    engine = service.store.engine  # the same pool the queue uses
     category = COUNTERS[index % 2]
     issue, base = [], []
     barrier.wait()

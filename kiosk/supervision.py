@@ -172,11 +172,9 @@ class Supervision:
         self._accounts.require_supervisor(by)
         day = self._store.now().astimezone(zone).date()
         start, end = local_range(day, day, zone)
-        # stats_queries reads through an Engine: the store's, as its sessions are bound to it
-        with self._store.transaction() as session:
-            engine = session.get_bind()
-        tickets = ticket_cells(ticket_facts(engine, start, end), zone)  # type: ignore[arg-type]
-        visits = visit_cells(visit_facts(engine, start, end), zone)  # type: ignore[arg-type]
+        engine = self._store.engine
+        tickets = ticket_cells(ticket_facts(engine, start, end), zone)
+        visits = visit_cells(visit_facts(engine, start, end), zone)
         return today_stats(day, tickets, visits, self._category_order())
 
     def _category_order(self) -> builtins.list[str]:

@@ -643,6 +643,11 @@ class Store:
             return queueing.last_event_id(session)
 
     @property
+    def engine(self) -> Engine:
+        """The engine, for read-only reports that take one (``stats_queries``)."""
+        return self._engine
+
+    @property
     def url(self) -> URL:
         """The database URL (with its password: never log it, use ``repr(store)``)."""
         return self._engine.url

@@ -70,9 +70,11 @@ class SignInPage(QWidget):
         if busy:
             self.message.setText(self.texts.text("counter.signin.checking"))
 
-    def reset(self, message: str = "") -> None:
+    def reset(self, message: str = "", *, forget_id: bool = False) -> None:
         self.set_busy(False)
         self.pin.clear()
+        if forget_id:  # after a sign-out the next member starts from empty fields
+            self.staff_id.clear()
         self.message.setText(message)
         self.staff_id.setFocus()
 

@@ -224,7 +224,8 @@ class CounterWindow(QMainWindow):
         )
         self.stack.setCurrentWidget(self.signin)
         self._show_bar()
-        self.signin.reset(self._t("signin.signed_out_idle") if reason == "idle" else "")
+        idle = self._t("signin.signed_out_idle") if reason == "idle" else ""
+        self.signin.reset(idle, forget_id=True)
 
     # -- idle ---------------------------------------------------------------------------
 

@@ -249,6 +249,7 @@ def test_idle_sign_out_wipes_the_visitor_from_the_screen(qtbot, window, world, a
     qtbot.waitUntil(lambda: window.session is None, timeout=WAIT_MS)
     assert window.stack.currentWidget() is window.signin
     assert "操作がなかった" in window.signin.message.text()
+    assert window.signin.staff_id.text() == "" and window.member_label.text() == ""
     for text in ("大阪 太郎", "北区中之島", reference, "9018"):
         assert text not in desk.visit.shown_text()
     assert desk.waiting_list.count() == 0
