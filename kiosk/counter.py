@@ -220,7 +220,7 @@ class CounterDesk:
         person = visit.person
         return VisitView(
             reference=visit.reference,
-            language=_language_name(visit.language),
+            language=self._language_name(visit.language),
             started_at=visit.started_at,
             used_card=visit.used_card,
             procedures=tuple(self._procedure_lines(visit)),
@@ -263,6 +263,11 @@ class CounterDesk:
             )
             for qid, choice in answers.items()
         ]
+
+    def _language_name(self, code: str) -> str:
+        """The visitor's language by its own name, from the texts already loaded."""
+        texts = self.context.texts.get(code)
+        return texts.name if texts is not None else code
 
     def _counter_name(self, counter: str) -> str:
         return _text_or(lambda c: self.texts.text(f"catalog.counters.{c}"), counter)
@@ -323,13 +328,6 @@ def _text_or(lookup: Callable[[str], str], key: str) -> str:
         return lookup(key)
     except KeyError:
         return key
-
-
-def _language_name(code: str) -> str:
-    try:
-        return Translations.load(code).name
-    except (FileNotFoundError, KeyError):
-        return code
 
 
 def _birth_date_text(born: date) -> str:
