@@ -212,23 +212,23 @@ def _group(values: dict[str, int], population: int) -> dict[str, str]:
     Hiding the whole breakdown (not just the small cell) keeps the small cell from being
     worked out as the row total minus the others.
     """
-    if population < MIN_COUNT or any(0 < n < MIN_COUNT for n in values.values()):
-        return dict.fromkeys(values, SUPPRESSED)
-    return {k: str(n) for k, n in values.items()}
+    return {k: _text(n) for k, n in published_group(values, population).items()}
 
 
 def _count(n: int) -> str:
-    return SUPPRESSED if 0 < n < MIN_COUNT else str(n)
+    return _text(published_count(n))
 
 
 def _minutes(values: Sequence[float], summary: str) -> str:
     """Median or p90 in minutes (one decimal); empty when there is nothing to summarise."""
     if not values:
         return ""
-    if len(values) < MIN_COUNT:
-        return SUPPRESSED
-    value = statistics.median(values) if summary == "median" else p90(values)
-    return f"{math.floor(value / 60 * 10 + 0.5) / 10:.1f}"
+    minutes = published_minutes(values, summary)
+    return SUPPRESSED if minutes is None else f"{minutes:.1f}"
+
+
+def _text(n: int | None) -> str:
+    return SUPPRESSED if n is None else str(n)
 
 
 def ticket_row(cell: TicketCell) -> dict[str, str]:
