@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 Sex = Literal["male", "female", "not_applicable"]
+
+# Twelve digits, bare or in groups of four: what an individual number looks like
+# (the access log refuses it; heartbeat details have it masked).
+NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
 
 
 def mask_individual_number(number: str) -> str:

@@ -6,7 +6,6 @@ UPDATE, so two processes writing the same row at once cannot fail on the primary
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from kiosk.person import NUMBER_LIKE
 from kiosk.storage.models import DETAIL_MAX, Base, CounterStateRow, KioskHeartbeatRow
 
 HealthStatus = Literal["ok", "warning", "error"]
@@ -27,8 +27,6 @@ VERSION_MAX = 32
 CHECK_NAME_MAX = 64
 STALE_AFTER_INTERVALS = 3
 """A kiosk whose last heartbeat is older than this many intervals counts as silent."""
-# Twelve digits, bare or in groups of four: what an individual number looks like.
-_NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ def heartbeats(session: Session) -> list[KioskHeartbeat]:
 def safe_detail(detail: str) -> str:
     """One line of at most DETAIL_MAX characters, anything shaped like an individual
     number masked (a device serial could look like one; the heartbeat must still go)."""
-    line = _NUMBER_LIKE.sub("############", " ".join(detail.split()))
+    line = NUMBER_LIKE.sub("############", " ".join(detail.split()))
     return line if len(line) <= DETAIL_MAX else line[: DETAIL_MAX - 1] + "…"
 
 

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.person import Person
+from kiosk.person import NUMBER_LIKE, Person
 from kiosk.storage import counter_queries, queueing
 from kiosk.storage.counter_queries import CounterState, HealthCheck, KioskHeartbeat
 from kiosk.storage.crypto import (
@@ -82,8 +82,6 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 _IMMEDIATE = "kiosk_sqlite_begin_immediate"
 _MIGRATION_LOCK = 0x57_4B_30_31  # pg_advisory_xact_lock key held while migrating
 _ACTION = re.compile(r"[a-z][a-z0-9_.:-]*")
-# Twelve digits, bare or in groups of four: what an individual number looks like.
-_NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -884,7 +882,7 @@ def _check_log_entry(*, actor: str, action: str, reference: str | None, detail: 
         raise ValueError(f"visit reference must be at most {REFERENCE_MAX} characters")
     if len(detail) > DETAIL_MAX:
         raise ValueError(f"access log detail must be at most {DETAIL_MAX} characters")
-    if any(_NUMBER_LIKE.search(value) for value in (actor, action, reference or "", detail)):
+    if any(NUMBER_LIKE.search(value) for value in (actor, action, reference or "", detail)):
         raise ValueError("access log entry looks like it holds an individual number; refused")
 
 
