@@ -189,6 +189,10 @@ class CounterSettings(_Section):
     desks: int = Field(1, ge=1, le=50)
     """How many desks at this counter call tickets; the waiting-time estimate divides by it."""
 
+    def sign_key(self) -> tuple[int, str]:
+        """Orders counters as their signs count: 1, 2, 5, 8, then names that are no number."""
+        return (int(self.number), "") if self.number.isdigit() else (10**6, self.number)
+
 
 def _default_counters() -> dict[str, CounterSettings]:
     numbers = {"resident": "2", "insurance": "5", "children": "8", "information": "1"}

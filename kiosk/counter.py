@@ -135,7 +135,7 @@ class CounterDesk:
         """The counters that call tickets, by their number on the signs."""
         known = self.context.catalog.counters()
         settings = self.context.settings.counters
-        return sorted(known, key=lambda c: (_sign_order(settings[c].number), c))
+        return sorted(known, key=lambda c: (settings[c].sign_key(), c))
 
     def counter_label(self, counter: str) -> str:
         number = self.context.settings.counters[counter].number
@@ -335,7 +335,3 @@ def _birth_date_text(born: date) -> str:
         return f"{to_wareki(born)}（{born:%Y-%m-%d}）"
     except ValueError:  # before the Gregorian calendar: the western date only
         return born.isoformat()
-
-
-def _sign_order(number: str) -> tuple[int, str]:
-    return (int(number), "") if number.isdigit() else (10**6, number)

@@ -118,11 +118,11 @@ class CountersTab(SupervisorTab):
             raise LookupError(f"no button for counter {counter}")
         return found
 
-    def _sign_order(self, counter: CounterOverview) -> tuple[int, str, str]:
+    def _sign_order(self, counter: CounterOverview) -> tuple[tuple[int, str], str]:
         """As the signs count: counter 1, 2, 5, 8 (numbers that are not numbers last)."""
         settings = self.host.supervision.settings.counters.get(counter.counter)
-        number = settings.number if settings is not None else ""
-        return (int(number) if number.isdigit() else 10**6, number, counter.counter)
+        key = settings.sign_key() if settings is not None else (10**6, "")
+        return (key, counter.counter)
 
     def _state_text(self, counter: CounterOverview) -> str:
         t = self.host.t
