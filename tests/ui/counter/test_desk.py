@@ -299,40 +299,72 @@ def test_run_counter_opens_the_window_on_the_configured_database_and_closes(qapp
     assert (tmp_path / "kiosk.db").exists()
 
 
-def test_a_database_that_is_down_is_said_and_the_open_record_stays(
-    qtbot, window, world, monkeypatch
+def _allow_connections(server: Any, url: str, allowed: bool) -> None:
+    """Take a real PostgreSQL database away from its clients (or give it back)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with psycopg.connect(
+        host=str(server.folder), user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+
+
+def test_a_database_that_goes_down_is_said_and_the_open_record_stays(
+    qtbot, pg_server, pg_url, tmp_path, counter_clock
 ):
-    from kiosk.storage import DatabaseUnavailable
+    world = CounterWorld(pg_url, tmp_path, counter_clock)
+    supervision = Supervision(world.store, world.accounts, world.queue, world.context.settings)
+    shown = CounterWindow(
+        world.desk, world.accounts, None, idle_seconds=300, supervision=supervision
+    )
+    qtbot.addWidget(shown)
+    try:
+        reference = world.visit()
+        desk = at_counter(qtbot, shown)
+        qtbot.keyClicks(desk.scan, reference)
+        qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
+        _allow_connections(pg_server, pg_url, False)
+        click(qtbot, desk.call_next_button)
+        qtbot.waitUntil(
+            lambda: "データベースにつながりません" in desk.message.text(), timeout=WAIT_MS
+        )
+        assert desk.message.text().startswith("⚠") and desk.message.property("error")
+        assert desk.visit.view is not None and "大阪 太郎" in desk.visit.shown_text()
+        qtbot.waitUntil(lambda: not desk.pending, timeout=WAIT_MS)
+        _allow_connections(pg_server, pg_url, True)  # the network is back: try again
+        click(qtbot, desk.call_next_button)
+        wait_status(qtbot, desk, "called")
+        assert desk.current is not None and desk.current.code == "A-001"
+    finally:
+        shown.shutdown()
+        world.close()
 
-    reference = world.visit()
-    desk = at_counter(qtbot, window)
-    qtbot.keyClicks(desk.scan, reference)
-    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
 
-    def down(*_args: Any, **_kwargs: Any) -> None:
-        raise DatabaseUnavailable("database at sqlite:///… cannot be reached")
-
-    monkeypatch.setattr(world.store, "call_next", down)
-    click(qtbot, desk.call_next_button)
-    qtbot.waitUntil(lambda: "データベースにつながりません" in desk.message.text(), timeout=WAIT_MS)
-    assert desk.message.text().startswith("⚠") and desk.message.property("error")
-    assert desk.visit.view is not None and "大阪 太郎" in desk.visit.shown_text()
-    assert desk.call_next_button.isEnabled()  # try again once the network is back
-
-
-def test_a_printer_that_fails_on_reprint_is_said_in_words(qtbot, window, world, tmp_path):
+def test_an_empty_paper_tray_on_reprint_is_said_in_words(
+    qtbot, window, world, fault_queue, cups_server
+):
     from kiosk.printing import CupsPrinter
+    from tests.cups_fixture import BACKEND_STOP
 
     reference = world.visit()
-    world.checkout.forms_printer = CupsPrinter("no-such-queue", server=str(tmp_path / "no.sock"))
+    queue = fault_queue("media-empty-error", status=BACKEND_STOP)
+    world.checkout.forms_printer = CupsPrinter(queue, server=cups_server.server)
     desk = at_counter(qtbot, window)
     qtbot.keyClicks(desk.scan, reference)
     qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
     click(qtbot, desk.visit.reprint_button)
-    qtbot.waitUntil(lambda: desk.message.property("error") is True, timeout=WAIT_MS)
-    texts = world.desk.texts.raw("counter.errors.print")
-    assert desk.message.text().removeprefix("⚠ ") in texts.values()
+    empty = "用紙がありません"
+    qtbot.waitUntil(lambda: empty in desk.message.text(), timeout=60_000)
+    assert desk.message.property("error") is True
+    assert desk.visit.view is not None  # the record stays for the next try
     actions = [e.action for e in world.store.access_events(visit_reference=reference)]
     assert "forms_reprinted" in actions  # the attempt is logged: the forms show card data
