@@ -105,6 +105,24 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}"')  # name built above, not user input
         return self.url(name)
 
+    def allow_connections(self, url: str, allowed: bool) -> None:
+        """Take a database away from its clients (connections refused, open ones ended),
+        as a network or server failure would, or give it back."""
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        with psycopg.connect(
+            host=str(self.folder), user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
+            # name from create_database, not user input
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+            if not allowed:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (name,),
+                )
+
     def _run(self, tool: str, *args: str) -> None:
         command = [str(self.bindir / tool), *args]
         if self._as_postgres:

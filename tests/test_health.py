@@ -170,6 +170,30 @@ def test_a_failed_heartbeat_is_logged_and_the_next_one_tries_again(
     assert "heartbeat not recorded: database_unavailable" in caplog.text
 
 
+def test_a_database_that_goes_down_costs_one_heartbeat_not_the_kiosk(
+    qtbot: Any, pg_server: Any, pg_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from kiosk.ui.heartbeat import Heartbeat
+
+    settings = _settings(tmp_path)
+    with Store.open(pg_url, tmp_path / "pg.key") as store:
+        beat = Heartbeat(lambda: send_heartbeat(store, settings), interval_ms=100)
+        failures: list[object] = []
+        beat.failed.connect(failures.append)
+        try:
+            with caplog.at_level("WARNING", logger="kiosk.ui.heartbeat"):
+                pg_server.allow_connections(pg_url, False)
+                beat.start()
+                qtbot.waitUntil(lambda: bool(failures), timeout=5_000)
+            assert isinstance(failures[0], DatabaseUnavailable)
+            assert "heartbeat not recorded: database_unavailable" in caplog.text
+            pg_server.allow_connections(pg_url, True)  # back: the next beat records
+            qtbot.waitUntil(lambda: bool(store.kiosk_heartbeats()), timeout=5_000)
+        finally:
+            pg_server.allow_connections(pg_url, True)
+            assert beat.stop()
+
+
 def test_a_slow_heartbeat_is_not_doubled(qtbot: Any) -> None:
     from kiosk.ui.heartbeat import Heartbeat
 

@@ -299,23 +299,6 @@ def test_run_counter_opens_the_window_on_the_configured_database_and_closes(qapp
     assert (tmp_path / "kiosk.db").exists()
 
 
-def _allow_connections(server: Any, url: str, allowed: bool) -> None:
-    """Take a real PostgreSQL database away from its clients (or give it back)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    with psycopg.connect(
-        host=str(server.folder), user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
-        if not allowed:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-
-
 def test_a_database_that_goes_down_is_said_and_the_open_record_stays(
     qtbot, pg_server, pg_url, tmp_path, counter_clock
 ):
@@ -331,7 +314,7 @@ def test_a_database_that_goes_down_is_said_and_the_open_record_stays(
         qtbot.keyClicks(desk.scan, reference)
         qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: desk.visit.view is not None and not desk.pending, timeout=WAIT_MS)
-        _allow_connections(pg_server, pg_url, False)
+        pg_server.allow_connections(pg_url, False)
         click(qtbot, desk.call_next_button)
         qtbot.waitUntil(
             lambda: "データベースにつながりません" in desk.message.text(), timeout=WAIT_MS
@@ -339,7 +322,7 @@ def test_a_database_that_goes_down_is_said_and_the_open_record_stays(
         assert desk.message.text().startswith("⚠") and desk.message.property("error")
         assert desk.visit.view is not None and "大阪 太郎" in desk.visit.shown_text()
         qtbot.waitUntil(lambda: not desk.pending, timeout=WAIT_MS)
-        _allow_connections(pg_server, pg_url, True)  # the network is back: try again
+        pg_server.allow_connections(pg_url, True)  # the network is back: try again
         click(qtbot, desk.call_next_button)
         wait_status(qtbot, desk, "called")
         assert desk.current is not None and desk.current.code == "A-001"
