@@ -23,12 +23,11 @@ from kiosk.printing import JobOutcome
 from kiosk.queue import QueueService
 from kiosk.staff import NotAllowed, Session
 from kiosk.storage import QueueTicket, Store
-from kiosk.visit import Visit
+from kiosk.visit import QR_PREFIX, Visit
 from kiosk.wareki import to_wareki
 
 log = logging.getLogger(__name__)
 
-SCAN_PREFIX = "WK:"  # what the QR code on the cover page and the ticket holds
 _REFERENCE = re.compile(r"[A-Z0-9]{6,16}")
 _TICKET_CODE = re.compile(r"([A-Z])-?(\d{1,4})")
 CORRECTABLE = ("name", "name_kana", "address", "birth_date", "sex")
@@ -66,8 +65,8 @@ def parse_scan(text: str) -> Scan | None:
     Scanners type as a keyboard; stray spaces and lower case are forgiven.
     """
     value = text.strip().upper().replace(" ", "")
-    if value.startswith(SCAN_PREFIX):
-        reference = value.removeprefix(SCAN_PREFIX)
+    if value.startswith(QR_PREFIX):
+        reference = value.removeprefix(QR_PREFIX)
         return Scan(reference=reference) if _REFERENCE.fullmatch(reference) else None
     if match := _TICKET_CODE.fullmatch(value):
         return Scan(ticket_code=f"{match[1]}-{int(match[2]):03d}")

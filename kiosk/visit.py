@@ -7,6 +7,13 @@ from datetime import datetime
 
 from kiosk.person import Person
 
+QR_PREFIX = "WK:"  # before the reference in the QR codes the counter scans
+
+
+def qr_payload(reference: str) -> str:
+    """What the cover page's and the ticket's QR codes hold: the reference, nothing else."""
+    return f"{QR_PREFIX}{reference}"
+
 
 @dataclass(frozen=True)
 class Ticket:

@@ -21,6 +21,7 @@ from kiosk.forms.layout import PAGE_H
 from kiosk.forms.render import Sheet, printed
 from kiosk.guidance import Step
 from kiosk.i18n import Translations
+from kiosk.visit import qr_payload
 from kiosk.wareki import GREGORIAN_SINCE, wareki
 
 LEFT, RIGHT = 15.0, 195.0
@@ -41,11 +42,6 @@ class Cover:
     ticket_counter: str  # e.g. "2番窓口（住民登録）"
     steps: Sequence[Step]
     forms: Sequence[tuple[str, str]]  # Japanese title, its translation ("" in Japanese)
-
-
-def qr_payload(reference: str) -> str:
-    """The QR code's content: the visit reference and nothing else."""
-    return f"WK:{reference}"
 
 
 def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> list[str]:

@@ -13,10 +13,8 @@ from datetime import datetime
 from kiosk.config import Settings
 from kiosk.guidance import counter_label
 from kiosk.i18n import Translations
-from kiosk.visit import Ticket
+from kiosk.visit import Ticket, qr_payload
 from kiosk.wareki import wareki
-
-QR_PREFIX = "WK:"
 
 
 @dataclass(frozen=True)
@@ -50,12 +48,16 @@ class TicketSlip:
     reference: str  # the visit's public reference; "" prints no QR code
     language_line: str
     texts: SlipTexts
-    priority: bool = False  # printed with the mark ``texts.priority``
+
+    @property
+    def priority(self) -> bool:
+        """A priority ticket: printed with the mark ``texts.priority``."""
+        return bool(self.texts.priority)
 
     @property
     def qr_data(self) -> str:
         """What the QR code holds: the visit reference only, e.g. ``WK:V-7K2Q9``."""
-        return f"{QR_PREFIX}{self.reference}" if self.reference else ""
+        return qr_payload(self.reference) if self.reference else ""
 
 
 def build_slip(
@@ -82,7 +84,6 @@ def build_slip(
         texts=slip_texts(
             texts, ticket.waiting_ahead, minutes, ticket.issued_at, priority=ticket.priority
         ),
-        priority=ticket.priority,
     )
 
 
