@@ -20,6 +20,20 @@ from kiosk.staff import PIN_MAX_LENGTH
 from kiosk.ui.counter.visit_panel import label
 
 
+def pin_field() -> QLineEdit:
+    """A masked PIN box: digits only, never offered to predictive text."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(PIN_MAX_LENGTH)
+    field.setValidator(QRegularExpressionValidator(rf"[0-9]{{0,{PIN_MAX_LENGTH}}}"))
+    field.setInputMethodHints(
+        Qt.InputMethodHint.ImhDigitsOnly
+        | Qt.InputMethodHint.ImhSensitiveData
+        | Qt.InputMethodHint.ImhNoPredictiveText
+    )
+    return field
+
+
 class SignInPage(QWidget):
     submitted = Signal(str, str)  # staff ID, PIN
 
@@ -37,11 +51,7 @@ class SignInPage(QWidget):
         form.setVerticalSpacing(12)
         self.staff_id = QLineEdit()
         self.staff_id.setMaxLength(32)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(PIN_MAX_LENGTH)
-        self.pin.setValidator(QRegularExpressionValidator(r"\d*", self.pin))
-        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.pin = pin_field()
         form.addRow(texts.text("counter.signin.staff_id"), self.staff_id)
         form.addRow(texts.text("counter.signin.pin"), self.pin)
         layout.addLayout(form)

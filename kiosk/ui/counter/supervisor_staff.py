@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.staff import PIN_MAX_LENGTH, StaffMember, WeakPin, check_pin, check_staff_id
+from kiosk.staff import StaffMember, WeakPin, check_pin, check_staff_id
 from kiosk.storage.models import STAFF_NAME_MAX, StaffRole
+from kiosk.ui.counter.signin import pin_field
 from kiosk.ui.counter.supervisor_base import Host, SupervisorTab, button, fill, local_time, table
 
 
@@ -212,19 +211,6 @@ class StaffTab(SupervisorTab):
 # -- dialogs ------------------------------------------------------------------------
 
 
-def _pin_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(PIN_MAX_LENGTH)
-    field.setValidator(QRegularExpressionValidator(rf"[0-9]{{0,{PIN_MAX_LENGTH}}}"))
-    field.setInputMethodHints(
-        Qt.InputMethodHint.ImhDigitsOnly
-        | Qt.InputMethodHint.ImhSensitiveData
-        | Qt.InputMethodHint.ImhNoPredictiveText
-    )
-    return field
-
-
 class _Dialog(QDialog):
     """A form with an error line; OK keeps it open until the input passes the checks."""
 
@@ -291,8 +277,8 @@ class StaffDialog(_Dialog):
         self.role = QComboBox()
         self.role.addItem(t("staff.role_staff"), "staff")
         self.role.addItem(t("staff.role_supervisor"), "supervisor")
-        self.pin = _pin_field()
-        self.pin_again = _pin_field()
+        self.pin = pin_field()
+        self.pin_again = pin_field()
         self.form.addRow(t("staff.id"), self.staff_id)
         self.form.addRow(t("staff.name"), self.name)
         self.form.addRow(t("staff.role"), self.role)
@@ -336,8 +322,8 @@ class PinDialog(_Dialog):
     def __init__(self, host: Host, parent: QWidget | None, staff_id: str) -> None:
         super().__init__(host, parent, host.t("staff.pin_title", staff_id=staff_id))
         self.staff_id = staff_id
-        self.pin = _pin_field()
-        self.pin_again = _pin_field()
+        self.pin = pin_field()
+        self.pin_again = pin_field()
         self.form.addRow(host.t("staff.pin"), self.pin)
         self.form.addRow(host.t("staff.pin_again"), self.pin_again)
         self.hint.setText(host.t("staff.pin_hint"))
