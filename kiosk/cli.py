@@ -173,6 +173,7 @@ def data_purge(config_file: Path | None, days: int | None) -> None:
 
 
 def _mount_commands() -> None:
+    from kiosk.about import about
     from kiosk.board_cli import board
     from kiosk.card.cli import card
     from kiosk.counter_cli import counter
@@ -181,9 +182,11 @@ def _mount_commands() -> None:
     from kiosk.print_cli import print_group
     from kiosk.queue_cli import queue
     from kiosk.speech.cli import models, speech
+    from kiosk.speech.voice_cli import say, voices
     from kiosk.staff_cli import staff
     from kiosk.stats_cli import stats
 
+    main.add_command(about)
     main.add_command(board)
     main.add_command(card)
     main.add_command(counter)
@@ -191,6 +194,8 @@ def _mount_commands() -> None:
     main.add_command(forms)
     main.add_command(print_group)
     main.add_command(queue)
+    speech.add_command(say)
+    speech.add_command(voices)
     main.add_command(speech)
     main.add_command(models)
     main.add_command(staff)

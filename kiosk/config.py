@@ -158,12 +158,17 @@ class CardSettings(_Section):
 
 
 class VoiceSettings(_Section):
+    engine: Literal["auto", "openjtalk", "pyttsx3"] = "auto"
+    """Which speech engine: "auto" is Open JTalk for Japanese where it is installed, and
+    pyttsx3 (SAPI5 on Windows, espeak-ng elsewhere) for every other language."""
     voice: str = ""
-    """Text-to-speech voice id (pyttsx3); empty picks one for the language."""
+    """pyttsx3 voice id; empty picks one for the language."""
     rate: int = Field(150, ge=60, le=400)
     """Words per minute."""
     volume: float = Field(0.9, ge=0.0, le=1.0)
     """Volume every visit starts at."""
+    pitch: float = Field(0.0, ge=-12.0, le=12.0)
+    """Pitch in semitones above (or below) the voice's own."""
 
 
 class SpeechSettings(_Section):

@@ -8,8 +8,6 @@ command exits 1 when any check is an error. Nothing here imports Qt.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -31,16 +29,6 @@ from kiosk.printing import (
 from kiosk.resources import resource
 
 Status = Literal["ok", "warning", "error"]
-TTS_TIMEOUT_SECONDS = 20.0
-"""pyttsx3 starts in well under a second; a driver that hangs is given up on after this."""
-# Run in a child process: a hung speech engine can be ended there, and the engine's
-# process-wide hooks (espeak's callback) stay out of this process.
-_TTS_PROBE = """\
-import json, pyttsx3
-engine = pyttsx3.Engine()
-voices = [[str(v.id), [str(c) for c in v.languages or []]] for v in engine.getProperty("voices")]
-print(json.dumps({"driver": str(engine.driver_name), "voices": voices}))
-"""
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,9 @@ def run_checks(config_file: Path | None = None, *, speech: bool = True) -> list[
     checks += printer_checks(settings)
     if speech:
         checks += speech_checks(settings)
-    return checks + tts_checks(settings)
+    from kiosk.doctor_speech import microphone_check, tts_checks
+
+    return [*checks, *tts_checks(settings), microphone_check(settings)]
 
 
 # -- 1. settings ------------------------------------------------------------------
@@ -292,94 +282,6 @@ def _no_model(language: str) -> Check:
     detail = f"no speech model for {language}: the Speak button is hidden for this language"
     action = f"install one: ward-kiosk models install --lang {language} FILE.zip"
     return warning(f"speech model ({language})", detail, action)
-
-
-# -- 6. text to speech ------------------------------------------------------------
-
-
-class TtsUnavailable(Exception):
-    """pyttsx3 could not be started; the message says why."""
-
-
-@dataclass(frozen=True)
-class TtsInfo:
-    driver: str
-    voices: list[tuple[str, list[str]]]
-    """Voice id and its language codes, as the engine lists them."""
-
-
-def tts_checks(settings: Settings, timeout: float = TTS_TIMEOUT_SECONDS) -> list[Check]:
-    """The engine starts, each offered language has a voice, and there is an audio player."""
-    name = "text to speech"
-    if not settings.speech.read_aloud:
-        return [ok(name, "read-aloud is off (speech.read_aloud = false): not checked")]
-    try:
-        info = probe_tts(timeout)
-    except TtsUnavailable as e:
-        action = "install espeak-ng (Linux) or a Windows speech voice; screens are not read aloud"
-        return [error(name, str(e), action)]
-    checks = [ok(name, f"pyttsx3 starts with {info.driver}, {len(info.voices)} voices")]
-    for language in settings.kiosk.languages:
-        voice = settings.speech.voices.get(language)
-        checks.append(voice_check(language, info, voice.voice if voice else ""))
-    return [*checks, player_check()]
-
-
-def probe_tts(timeout: float = TTS_TIMEOUT_SECONDS) -> TtsInfo:
-    """Start pyttsx3 in a child process and list its voices; TtsUnavailable if it cannot."""
-    try:
-        done = subprocess.run(  # noqa: S603 - this Python, a fixed script
-            [sys.executable, "-c", _TTS_PROBE],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise TtsUnavailable(f"pyttsx3 did not start within {timeout:g} s") from None
-    except OSError as e:
-        raise TtsUnavailable(f"could not run {sys.executable}: {e}") from None
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise TtsUnavailable(f"pyttsx3 does not start: {lines[-1]}")
-    return _tts_info(done.stdout)
-
-
-def _tts_info(output: str) -> TtsInfo:
-    try:
-        data = json.loads(output.strip().splitlines()[-1])
-        voices = [(str(v), [str(code) for code in codes]) for v, codes in data["voices"]]
-        return TtsInfo(str(data["driver"]), voices)
-    except (ValueError, IndexError, KeyError, TypeError) as e:
-        raise TtsUnavailable(f"pyttsx3 listed its voices unreadably: {e!r}") from None
-
-
-def voice_check(language: str, info: TtsInfo, configured: str = "") -> Check:
-    """The configured voice is installed, or (none configured) one for the language is."""
-    name = f"voice ({language})"
-    setting = f"speech.voices.{language}.voice"
-    if configured:
-        if configured in {voice_id for voice_id, _ in info.voices}:
-            return ok(name, f"{configured} (set in {setting})")
-        detail = f"the voice {configured!r} set in {setting} is not installed"
-        return warning(name, detail, f"set {setting} to an installed voice, or leave it empty")
-    from kiosk.speech.tts import voice_for
-
-    found = voice_for(language, info.voices)
-    if found is not None:
-        return ok(name, f"{info.driver} voice {found}")
-    detail = f"{info.driver} has no voice for {language}: its screens may not be read aloud"
-    return warning(name, detail, f"install a {language} voice for {info.driver}, or set {setting}")
-
-
-def player_check() -> Check:
-    from kiosk.speech.tts import find_player
-
-    player = find_player()
-    if player is None:
-        action = "install an audio player: alsa-utils (aplay) or pulseaudio-utils (paplay)"
-        return warning("audio player", "no audio player found: nothing is heard", action)
-    return ok("audio player", player[0])
 
 
 # -- output and the command -------------------------------------------------------

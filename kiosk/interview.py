@@ -36,6 +36,21 @@ class Interview:
         """1 for the first question shown, 2 for the second, and so on."""
         return len(self._history) + 1
 
+    @property
+    def total(self) -> int:
+        """How many questions this visit has at most: those answered, and the longest way on."""
+        return len(self._history) + self._longest_from(self._current, self.answers)
+
+    def _longest_from(self, question_id: str | None, answers: dict[str, str]) -> int:
+        question_id = self._asked_from(question_id, answers)
+        if question_id is None:
+            return 0
+        question = self._tree.questions[question_id]
+        return 1 + max(
+            self._longest_from(self._tree.after(question, choice), answers | {question_id: choice})
+            for choice in question.choices
+        )
+
     def answer(self, choice: str) -> None:
         question = self.current
         if question is None:
@@ -55,7 +70,9 @@ class Interview:
 
     def _first_asked(self, question_id: str | None) -> str | None:
         """Skip forward over questions whose ``ask_when`` does not match the answers."""
-        answers = self.answers
+        return self._asked_from(question_id, self.answers)
+
+    def _asked_from(self, question_id: str | None, answers: dict[str, str]) -> str | None:
         while question_id is not None:
             question = self._tree.questions[question_id]
             if question.ask_when is None or question.ask_when.matches(answers):

@@ -46,7 +46,17 @@ class Speaker(Protocol):
 
     def stop(self) -> None: ...
 
+    def volume_for(self, language: str) -> float:
+        """The volume the next text in ``language`` is said at."""
+        ...
+
+    def set_volume(self, volume: float) -> None: ...
+
     def reset_volume(self) -> None: ...
+
+    def watch(self, callback: Callable[[bool], None]) -> None:
+        """Have ``callback(busy)`` told when speaking starts and when all of it has ended."""
+        ...
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until nothing is being said (so the microphone does not hear the kiosk)."""
@@ -56,13 +66,22 @@ class Speaker(Protocol):
 
 
 class Heard(Protocol):
-    """What the visitor said: the choice it matched (None: not understood) and the words."""
+    """What the visitor said: the choice it matched (None: not understood) and the words.
+
+    ``candidate`` with ``needs_confirmation``: a likely choice the visitor is asked to confirm.
+    """
 
     @property
     def choice(self) -> str | None: ...
 
     @property
     def text(self) -> str: ...
+
+    @property
+    def candidate(self) -> str | None: ...
+
+    @property
+    def needs_confirmation(self) -> bool: ...
 
 
 class Listener(Protocol):

@@ -114,8 +114,10 @@ class Visitor:
     def wait_for(self, screen: Any, timeout: int = WAIT_MS) -> None:
         self.qtbot.waitUntil(lambda: self.window.current_screen() is screen, timeout=timeout)
 
-    def start(self, language: str = "ja") -> None:
+    def start(self, language: str = "ja", *, voice_guide: bool = False) -> None:
         self.click(self.window.welcome.language_buttons[language])
+        if voice_guide:
+            self.click(self.window.welcome.voice_guide)
         self.click(self.window.welcome.start)
         self.wait_for(self.window.identity)
 
@@ -124,6 +126,17 @@ class Visitor:
         for digit in pin:
             self.click(self.window.pin.keys[digit])
         self.click(self.window.pin.ok_key)
+
+    def print_with_number(self, pin: str) -> None:
+        """From the result screen: Print, have the My Number read with ``pin``, Print again."""
+        window = self.window
+        self.click(window.result.print)
+        self.wait_for(window.number)
+        self.click(window.number.read)
+        self.enter_pin(pin)
+        self.wait_for(window.result)
+        self.click(window.result.print)
+        self.wait_for(window.done)
 
     def answer(self, *choices: str) -> None:
         for choice in choices:

@@ -42,3 +42,14 @@ def test_board_window_benchmark_runs(pg_url: str, tmp_path):
     samples = run_module("bench.board_window", pg_url, str(tmp_path / "data.key"), "2")["samples"]
     assert len(samples) == 2
     assert all(0 < sample < 5 for sample in samples)
+
+
+def test_voice_benchmark_runs():
+    from bench import voice
+
+    rows = voice.run(rounds=1, languages=("ja",))
+    first, render = rows
+    assert len(first.samples) == len(voice.screens("ja")) == 8
+    assert first.baseline and "openjtalk" in first.note
+    assert "real-time factor" in render.note
+    assert "x" in table(rows).splitlines()[2]  # first audio against the whole screen

@@ -17,18 +17,16 @@ from kiosk.cli import main
 from kiosk.config import Settings
 from kiosk.doctor import (
     Check,
-    TtsUnavailable,
     card_reader_check,
     printer_check,
-    probe_tts,
     render_table,
     speech_model_check,
-    tts_checks,
-    voice_check,
 )
+from kiosk.doctor_speech import TtsUnavailable, probe_tts, tts_checks, voice_check
 from kiosk.resources import resources_dir
+from kiosk.speech.audio import microphone_problem
 from kiosk.speech.models import packaged_model_path
-from kiosk.speech.tts import voice_for
+from kiosk.speech.pyttsx3_voice import voice_for
 from tests.cups_fixture import CupsServer
 from tests.pcsc_fixture import VirtualReader
 
@@ -86,9 +84,14 @@ def test_a_working_kiosk_is_all_ok(tmp_path: Path, virtual_card: Any):
         "speech model (ko)",
         "text to speech",
         "voice (ko)",
+        "voice guide (ko)",
         "audio player",
+        "microphone",
     ]
-    assert {name: c["status"] for name, c in checks.items() if c["status"] != "ok"} == {}
+    # A PC without a microphone still works: visitors answer by touch.
+    no_microphone = {"microphone": "warning"} if microphone_problem() else {}
+    assert {n: c["status"] for n, c in checks.items() if c["status"] != "ok"} == no_microphone
+    assert "espeak voice" in checks["voice guide (ko)"]["detail"]
     assert "My Number card" in checks["card reader"]["detail"]
     assert str(tmp_path / "printed") in checks["forms printer"]["detail"]
     assert (tmp_path / "db" / "kiosk.db").is_file()
@@ -355,6 +358,36 @@ def test_the_voice_picked_follows_the_speaker():
 def test_an_engine_that_does_not_answer_in_time_is_given_up_on():
     with pytest.raises(TtsUnavailable, match="did not start within"):
         probe_tts(timeout=0.001)
+
+
+def test_each_offered_language_is_rendered_by_its_engine():
+    settings = Settings.model_validate({"kiosk": {"languages": ["ja", "en"]}})
+    checks = {c.check: c for c in tts_checks(settings)}
+    assert checks["voice guide (ja)"].status == "ok"
+    assert "openjtalk voice mei_normal" in checks["voice guide (ja)"].detail
+    assert "voice (ja)" not in checks, "Japanese is not spoken by pyttsx3"
+    assert checks["voice (en)"].status == checks["voice guide (en)"].status == "ok"
+
+
+def test_a_voice_that_cannot_speak_is_an_error_saying_what_to_do():
+    settings = Settings.model_validate(
+        {"kiosk": {"languages": ["ja", "en"]}, "speech": {"voices": {"en": {"voice": "nope"}}}}
+    )
+    check = {c.check: c for c in tts_checks(settings)}["voice guide (en)"]
+    assert check.status == "error"
+    assert "nope" in check.detail
+    assert check.action is not None and "speech.voices.en" in check.action
+
+
+def test_no_microphone_hides_the_speak_button_and_says_so():
+    from kiosk.doctor_speech import microphone_check
+
+    check = microphone_check(Settings())
+    if microphone_problem() is None:
+        assert check.status == "ok"
+    else:
+        assert check.status == "warning"
+        assert "Speak button is hidden" in check.detail
 
 
 def test_read_aloud_off_is_not_checked():

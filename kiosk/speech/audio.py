@@ -40,6 +40,15 @@ class WavSource:
             yield data[start : start + CHUNK_BYTES]
 
 
+def microphone_problem(device: int | str | None = None) -> str | None:
+    """Why the kiosk cannot listen (no audio system, no input device), or None when it can."""
+    try:
+        MicrophoneSource(device).check()
+    except MicrophoneMissing as e:
+        return str(e)
+    return None
+
+
 class MicrophoneSource:
     """The default input device, read through sounddevice (PortAudio)."""
 
@@ -53,15 +62,27 @@ class MicrophoneSource:
                 data, _overflowed = stream.read(CHUNK_BYTES // 2)
                 yield bytes(data)
 
-    def _open(self) -> Any:
-        try:
-            import sounddevice
-        except OSError as e:  # PortAudio itself is missing
-            raise MicrophoneMissing(f"no audio system: {e}") from None
+    def check(self) -> None:
+        """MicrophoneMissing unless the device takes 16 kHz mono input."""
+        sounddevice = self._library()
         try:
             sounddevice.check_input_settings(
                 device=self.device, channels=1, dtype="int16", samplerate=SAMPLE_RATE
             )
+        except (sounddevice.PortAudioError, ValueError) as e:
+            raise MicrophoneMissing(f"no usable microphone: {e}") from None
+
+    def _library(self) -> Any:
+        try:
+            import sounddevice
+        except OSError as e:  # PortAudio itself is missing
+            raise MicrophoneMissing(f"no audio system: {e}") from None
+        return sounddevice
+
+    def _open(self) -> Any:
+        self.check()
+        sounddevice = self._library()
+        try:
             return sounddevice.RawInputStream(
                 device=self.device,
                 channels=1,

@@ -26,7 +26,11 @@ def speech() -> None:
 def recognize(
     language: str, screen: str | None, choices: str | None, wav: Path, config_file: Path | None
 ) -> None:
-    """Print JSON: the choice heard in WAV (null when rejected), the words, confidence, ms."""
+    """Print JSON: the choice taken from WAV, the words, confidence, ms, and the candidate.
+
+    ``choice`` is null unless the answer is taken; ``needs_confirmation`` true means the
+    kiosk would ask "Did you say <candidate>?"; both null/false: rejected.
+    """
     from kiosk.speech.audio import WavSource
     from kiosk.speech.grammar import screen_choices
     from kiosk.speech.models import load_model, model_path
@@ -74,12 +78,14 @@ def models() -> None:
 @click.option("--no-load", is_flag=True, help="Do not try loading each model (fast).")
 @config_option
 def models_list(no_load: bool, config_file: Path | None) -> None:
-    """Print JSON: each language with a model, where it is, and whether it loads."""
+    """Print JSON: each language's model, where it is, whether it loads, what it was verified as."""
+    from kiosk.speech.manifests import verified_as
     from kiosk.speech.models import load_model, model_sources
 
     report = {}
     for language, (path, source) in model_sources(settings_from(config_file)).items():
         entry: dict[str, object] = {"path": str(path), "source": source, "loads": None}
+        entry["verified"] = verified_as(path)
         if not no_load:
             try:
                 load_model(path)
@@ -98,12 +104,16 @@ def models_list(no_load: bool, config_file: Path | None) -> None:
 def models_install(
     language: str, sha256: str | None, archive: Path, config_file: Path | None
 ) -> None:
-    """Check a Vosk model zip and unpack it to <model_dir>/<lang> (nothing is downloaded)."""
+    """Check a Vosk model zip and unpack it to <model_dir>/<lang> (nothing is downloaded).
+
+    An official model known to a manifest must have exactly its files and checksums.
+    """
     from kiosk.speech.models import install_model
 
     settings = settings_from(config_file)
     try:
-        target = install_model(archive, language, settings.speech_model_dir(), sha256)
+        installed = install_model(archive, language, settings.speech_model_dir(), sha256)
     except SpeechError as e:
         raise click.ClickException(f"{e.code}: {e}") from None
-    click.echo(json.dumps({"language": language, "path": str(target)}, ensure_ascii=False))
+    report = {"language": language, "path": str(installed.path), "verified": installed.verified}
+    click.echo(json.dumps(report, ensure_ascii=False))

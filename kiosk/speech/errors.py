@@ -29,6 +29,7 @@ class ModelError(SpeechError):
 
 
 class ModelInstallError(SpeechError):
-    """Codes: "checksum_mismatch", "bad_archive", "unsafe_archive", "bad_layout"."""
+    """Codes: "checksum_mismatch", "bad_archive", "unsafe_archive", "bad_layout",
+    "manifest_mismatch", "language_mismatch", "bad_manifest"."""
 
     code = "bad_archive"

@@ -8,11 +8,20 @@ import logging
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kiosk.config import Settings, cache_dir
 from kiosk.speech.errors import ModelError, ModelInstallError
+from kiosk.speech.manifests import (
+    Manifest,
+    check_hashes,
+    check_language,
+    check_listing,
+    find_manifest,
+    write_marker,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,19 +118,52 @@ def _link_without_dither(path: Path, target: Path) -> None:
             raise
 
 
-def install_model(archive: Path, language: str, model_dir: Path, sha256: str | None = None) -> Path:
-    """Check and unpack a model zip into ``model_dir/language``, replacing it atomically."""
-    if sha256 is not None:
-        actual = hashlib.sha256(archive.read_bytes()).hexdigest()
-        if actual != sha256.strip().lower():
-            raise ModelInstallError(f"{archive}: sha256 is {actual}", "checksum_mismatch")
+@dataclass(frozen=True)
+class InstalledModel:
+    """Where a model was installed and the official model it was checked as (None: unknown)."""
+
+    path: Path
+    verified: str | None
+
+
+def install_model(
+    archive: Path,
+    language: str,
+    model_dir: Path,
+    sha256: str | None = None,
+    manifests: Path | None = None,
+) -> InstalledModel:
+    """Check and unpack a model zip into ``model_dir/language``, replacing it atomically.
+
+    When the archive's file name or model folder is an official model with a manifest
+    (in ``manifests``, default the shipped ones), it must hold exactly the manifest's
+    files with their sha256 and be installed for the manifest's language; otherwise
+    only the layout is checked. Nothing installed is touched when a check fails.
+    """
     try:
+        if sha256 is not None:
+            _check_sha256(archive, sha256)
         with zipfile.ZipFile(archive) as z:
             root = _model_root(z)
+            manifest = find_manifest([archive.stem, root.name], manifests)
+            if manifest is not None:
+                check_language(manifest, language)
+                check_listing(manifest, _listing(z, root))
             model_dir.mkdir(parents=True, exist_ok=True)
-            return _extract(z, root, model_dir / language)
+            path = _extract(z, root, model_dir / language, manifest)
     except (zipfile.BadZipFile, OSError) as e:
         raise ModelInstallError(f"{archive}: not a readable zip: {e}", "bad_archive") from None
+    return InstalledModel(path, manifest.name if manifest else None)
+
+
+def _check_sha256(archive: Path, expected: str) -> None:
+    with archive.open("rb") as f:
+        actual = hashlib.file_digest(f, "sha256").hexdigest()
+    if actual != expected.strip().lower():
+        raise ModelInstallError(
+            f"{archive}: sha256 is {actual}, not {expected.strip()}: get the archive again",
+            "checksum_mismatch",
+        )
 
 
 def _model_root(z: zipfile.ZipFile) -> PurePosixPath:
@@ -143,17 +185,26 @@ def _below(name: PurePosixPath, root: PurePosixPath) -> bool:
     return len(name.parts) > len(root.parts) and name.parts[: len(root.parts)] == root.parts
 
 
-def _extract(z: zipfile.ZipFile, root: PurePosixPath, target: Path) -> Path:
+def _listing(z: zipfile.ZipFile, root: PurePosixPath) -> set[str]:
+    """Every file of the archive: below the model folder as a path in it, others as they are."""
+    names = set()
+    for info in z.infolist():
+        name = PurePosixPath(info.filename)
+        if not info.is_dir():
+            names.add((name.relative_to(root) if _below(name, root) else name).as_posix())
+    return names
+
+
+def _extract(
+    z: zipfile.ZipFile, root: PurePosixPath, target: Path, manifest: Manifest | None
+) -> Path:
+    """Unpack beside ``target``, check the files against ``manifest``, then swap them in."""
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        for info in z.infolist():
-            name = PurePosixPath(info.filename)
-            if info.is_dir() or not _below(name, root):
-                continue
-            dest = staging.joinpath(*name.relative_to(root).parts)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with z.open(info) as src, dest.open("wb") as out:
-                shutil.copyfileobj(src, out)
+        hashes = _unpack(z, root, staging)
+        if manifest is not None:
+            check_hashes(manifest, hashes)
+            write_marker(staging, manifest)
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}-old-{staging.name}")
@@ -165,3 +216,22 @@ def _extract(z: zipfile.ZipFile, root: PurePosixPath, target: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _unpack(z: zipfile.ZipFile, root: PurePosixPath, staging: Path) -> dict[str, str]:
+    """Unpack the files below ``root`` into ``staging``; their sha256, computed on the way."""
+    hashes = {}
+    for info in z.infolist():
+        name = PurePosixPath(info.filename)
+        if info.is_dir() or not _below(name, root):
+            continue
+        relative = name.relative_to(root)
+        dest = staging.joinpath(*relative.parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with z.open(info) as src, dest.open("wb") as out:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        hashes[relative.as_posix()] = digest.hexdigest()
+    return hashes

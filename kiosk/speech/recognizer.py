@@ -1,4 +1,8 @@
-"""Recognize one of a screen's choices from speech, with Vosk and a per-screen grammar."""
+"""Recognize one of a screen's choices from speech, with Vosk and two per-screen grammars.
+
+One decoder hears the choices among filler words, a second the choices alone;
+both get the same audio, and ``grammar.decide`` takes, asks or rejects.
+"""
 
 from __future__ import annotations
 
@@ -22,13 +26,17 @@ def never() -> bool:
 
 @dataclass(frozen=True)
 class Recognition:
-    """What was heard: the choice (None when rejected or silent), the words, and timings."""
+    """What was heard: the choice taken (None: not taken), the words, and timings."""
 
     choice: str | None
     text: str
     confidence: float
     ms: float
     """Milliseconds from the end of the audio to the decision."""
+    candidate: str | None = None
+    """The likely choice: the one taken, or the one to ask about; None when rejected."""
+    needs_confirmation: bool = False
+    """Ask "Did you say <candidate>?" before taking it (``choice`` is then None)."""
 
 
 @dataclass(frozen=True)
@@ -60,41 +68,72 @@ class ChoiceRecognizer:
         self.limits = limits or ListenLimits()
         phrases = grammar_phrases(self.choices, filler_words)
         self.missing = missing_words(model, phrases)
-        known = [p for p in phrases if not set(p.split()) & self.missing]
-        self._grammar = json.dumps(known, ensure_ascii=False)
+        known = self._known(phrases)
+        plain = self._known(grammar_phrases(self.choices, ()))
+        # Vosk crashes on an empty grammar; with no word known nothing can be heard anyway.
+        self._grammars = [json.dumps(known or ["[unk]"], ensure_ascii=False)]
+        # Without fillers the two grammars are one: the plain grammar's vote, no rejection.
+        if plain and len(plain) < len(known):
+            self._grammars.append(json.dumps(plain, ensure_ascii=False))
+
+    def _known(self, phrases: Sequence[str]) -> list[str]:
+        return [p for p in phrases if not set(p.split()) & self.missing]
 
     def recognize(self, source: AudioSource, stop: Callable[[], bool] = never) -> Recognition:
         """Listen until the end of speech, a limit, the end of the source, or ``stop()``."""
         import vosk
 
-        decoder = vosk.KaldiRecognizer(self.model, SAMPLE_RATE, self._grammar)
-        decoder.SetMaxAlternatives(N_BEST)
+        decoders = [vosk.KaldiRecognizer(self.model, SAMPLE_RATE, g) for g in self._grammars]
+        for decoder in decoders:
+            decoder.SetMaxAlternatives(N_BEST)
         clock = LatencyClock()
-        result = self._listen(decoder, source, clock, stop)
+        results = self._listen(decoders, source, clock, stop)
         if stop():
             return Recognition(None, "", 0.0, 0.0)
         with clock.processing(0.0):
-            hypotheses = _hypotheses(result)
-            choice, confidence = decide(hypotheses, self.choices)
-        return Recognition(choice, hypotheses[0].text, confidence, round(clock.latency_ms(), 1))
+            screen, plain = _hypotheses(results[0]), _hypotheses(results[-1])
+            decision = decide(screen, plain, self.choices)
+        return Recognition(
+            decision.choice,
+            (plain if decision.candidate else screen)[0].text,
+            decision.confidence,
+            round(clock.latency_ms(), 1),
+            decision.candidate,
+            decision.needs_confirmation,
+        )
 
     def _listen(
-        self, decoder: Any, source: AudioSource, clock: LatencyClock, stop: Callable[[], bool]
-    ) -> dict[str, Any]:
+        self,
+        decoders: Sequence[Any],
+        source: AudioSource,
+        clock: LatencyClock,
+        stop: Callable[[], bool],
+    ) -> list[dict[str, Any]]:
+        """Each decoder's result, once one of them heard the end of an utterance with words."""
         for chunk in source.chunks():
             if stop():
-                return {}
+                return [{} for _ in decoders]
             with clock.processing(len(chunk) / (2 * SAMPLE_RATE)):
-                endpoint = decoder.AcceptWaveform(chunk)
-                result = _json(decoder.Result()) if endpoint else None
-            if result and _hypotheses(result)[0].text:
-                return result
+                ended = [_ended(decoder, chunk) for decoder in decoders]
+            if any(ended):  # the others are cut at the same point of the audio
+                with clock.processing(0.0):
+                    pairs = zip(decoders, ended, strict=True)
+                    return [result or _json(d.FinalResult()) for d, result in pairs]
             if clock.audio_seconds >= self.limits.max_seconds:
                 break
-            if clock.audio_seconds >= self.limits.leading_silence_seconds and not _partial(decoder):
+            silent = not any(_partial(decoder) for decoder in decoders)
+            if clock.audio_seconds >= self.limits.leading_silence_seconds and silent:
                 break
         with clock.processing(0.0):
-            return _json(decoder.FinalResult())
+            return [_json(decoder.FinalResult()) for decoder in decoders]
+
+
+def _ended(decoder: Any, chunk: bytes) -> dict[str, Any] | None:
+    """The decoder's result when ``chunk`` ended an utterance with words, else None."""
+    if not decoder.AcceptWaveform(chunk):
+        return None
+    result = _json(decoder.Result())
+    return result if _hypotheses(result)[0].text else None
 
 
 def _hypotheses(result: dict[str, Any]) -> list[Hypothesis]:

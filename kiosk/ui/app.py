@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QApplication
 from kiosk.assembly import Devices, assemble
 from kiosk.context import KioskContext
 from kiosk.resources import resource
+from kiosk.speech.audio import microphone_problem
 from kiosk.speech.listener import Listener
-from kiosk.speech.tts import Pyttsx3Speaker
+from kiosk.speech.speaker import KioskSpeaker
 from kiosk.ui.heartbeat import Heartbeat
 from kiosk.ui.window import KioskWindow
 
@@ -56,8 +57,10 @@ def run_kiosk(
     app = application()
     devices = assemble(context)
     speech = context.settings.speech
-    speaker = Pyttsx3Speaker(speech) if speech.read_aloud else None
-    listener = Listener(context.settings)
+    speaker = KioskSpeaker(speech) if speech.read_aloud else None
+    if speaker is not None:
+        speaker.warm_up(context.languages)  # Open JTalk loads its dictionaries once, now
+    listener = _listener(context)
     window = KioskWindow(
         context,
         devices.card,
@@ -93,7 +96,8 @@ def run_kiosk(
         if on_shown is not None:
             on_shown(time.perf_counter() - started)
         # Speech models take seconds and a core to load: only once the kiosk is on screen.
-        window.runner.submit(listener.load_all, _models_loaded, _models_failed)
+        if listener is not None:
+            window.runner.submit(listener.load_all, _models_loaded, _models_failed)
         heartbeat.start()
         if quit_when_shown:
             window.close()
@@ -107,6 +111,15 @@ def run_kiosk(
         if speaker is not None:
             speaker.close()
         devices.close()
+
+
+def _listener(context: KioskContext) -> Listener | None:
+    """The microphone's listener, or None (and no Speak button) when there is no microphone."""
+    problem = microphone_problem()
+    if problem is not None:
+        log.warning("answering by voice is off: %s (see ward-kiosk doctor)", problem)
+        return None
+    return Listener(context.settings)
 
 
 def _send_heartbeat(devices: Devices, context: KioskContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,18 @@ class WrapButton(QPushButton):
         self._label.setText(text)
         self.setAccessibleName(text)
         self.updateGeometry()
+
+    def set_icon(self, path: str, size: int = 48) -> None:
+        """Show the image at ``path`` before the text (drawn, never read aloud)."""
+        icon = QLabel(self)
+        icon.setObjectName("buttonIcon")
+        icon.setPixmap(QIcon(path).pixmap(QSize(size, size)))
+        icon.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # Icon and text centred together, as one label would be.
+        self._layout.insertWidget(0, icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._layout.insertStretch(0, 1)
+        self._layout.addStretch(1)
+        self._layout.setSpacing(16)
 
     def text(self) -> str:
         return self._label.text()
@@ -105,7 +118,12 @@ class ScreenFrame(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.repeat = QPushButton()
         self.repeat.setObjectName("repeat")
-        self.repeat.hide()  # shown when the kiosk reads screens aloud
+        self.volume_down = QPushButton()
+        self.volume_down.setObjectName("volumeDown")
+        self.volume_up = QPushButton()
+        self.volume_up.setObjectName("volumeUp")
+        for button in (self.repeat, self.volume_down, self.volume_up):
+            button.hide()  # shown when the kiosk can read screens aloud
         self.notice = Notice()
         self.body = QVBoxLayout()
         self.body.setSpacing(16)
@@ -115,8 +133,19 @@ class ScreenFrame(QWidget):
         outer.setContentsMargins(64, 32, 64, 32)
         outer.setSpacing(20)
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.repeat, 0, Qt.AlignmentFlag.AlignTop)
+        self.heading = QVBoxLayout()  # the title, and what a screen puts above it
+        self.heading.setSpacing(4)
+        self.heading.addWidget(self.title, 1)
+        header.addLayout(self.heading, 1)
+        speech = QVBoxLayout()
+        speech.setSpacing(8)
+        speech.addWidget(self.repeat)
+        volume = QHBoxLayout()
+        volume.setSpacing(8)
+        volume.addWidget(self.volume_down)
+        volume.addWidget(self.volume_up)
+        speech.addLayout(volume)
+        header.addLayout(speech, 0)
         outer.addLayout(header)
         outer.addLayout(self.body, 1)
         outer.addWidget(self.notice)

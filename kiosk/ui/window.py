@@ -10,27 +10,22 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
-from kiosk.card.errors import CardBusyError
 from kiosk.card.monitor import ReaderEvent
-from kiosk.catalog import Question
 from kiosk.checkout import Checkout, Outcome
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label, guidance
-from kiosk.i18n import Translations
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
-from kiosk.printing import message_key
-from kiosk.services import CardReader, Heard, Listener, ReaderWatchFactory, Speaker
-from kiosk.speech.grammar import screen_choices
+from kiosk.services import CardReader, Listener, ReaderWatchFactory, Speaker
 from kiosk.speech.tts import pin_feedback
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.listening import Listening
 from kiosk.ui.narration import screen_speech
 from kiosk.ui.screens.busy import BusyScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
@@ -42,17 +37,24 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.tasks import TaskRunner
+from kiosk.ui.visitor_messages import (
+    MIN_PIN_TRIES,
+    Coded,
+    error_text,
+    printing_problem,
+    refusal,
+    too_few_tries,
+)
+from kiosk.ui.voice_guide import VoiceGuide
 from kiosk.ui.widgets import ScreenFrame
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
 
-SPEECH_WAIT_S = 30.0  # longest read-aloud the microphone waits for
 READER_SETTLE_S = 1.5  # "no reader" only once the monitor has had time to report one
-MIN_PIN_TRIES = 2  # with one try left the kiosk refuses: it must never lock a card
 
 
-class KioskWindow(QMainWindow):
+class KioskWindow(Listening, QMainWindow):
     def __init__(
         self,
         context: KioskContext,
@@ -74,7 +76,10 @@ class KioskWindow(QMainWindow):
         self.texts = context.texts_for(context.languages[0])
         self.speaker = speaker
         self.listener = listener
+        self.guide = VoiceGuide(speaker, lambda: self.texts, self)
+        self._idle_wanted = False  # the screen shown runs the idle countdown (when not speaking)
         self._said_before_next = ""  # e.g. "You chose: …", read out with the next screen
+        self._candidate: str | None = None  # the answer "Did you say …?" asks about
         self._listen_turn = 0  # a new turn on every screen: older listening stops and is ignored
         self._build_screens()
         self._build_timers()
@@ -144,6 +149,7 @@ class KioskWindow(QMainWindow):
         self.question.answered.connect(self.answer)
         self.question.back_requested.connect(self.question_back)
         self.question.speak_requested.connect(self.listen)
+        self.question.confirmed.connect(self._confirmed)
         self.result.back_requested.connect(self.question_back)
         self.result.print_requested.connect(self.print_visit)
         self.number.back_requested.connect(lambda: self._go(self.result))
@@ -152,106 +158,69 @@ class KioskWindow(QMainWindow):
         self.done.finished.connect(self.end_visit)
         self.idle.idle.connect(self._ask_for_more_time)
         self._connect_speech()
-        self.overlay.extended.connect(self.idle.arm)
+        self.overlay.extended.connect(self._arm_idle)
         self.overlay.expired.connect(self.end_visit)
 
     # -- reading aloud ------------------------------------------------------
 
     def _connect_speech(self) -> None:
+        guide = self.guide
+        guide.busy_changed.connect(self._speech_busy)
+        guide.started.connect(self._guide_started)
+        self.welcome.voice_guide.setVisible(guide.available)
+        self.welcome.voice_guide.clicked.connect(guide.start)
         if self.speaker is None:
             return
-        speaker = self.speaker
-        self.idle.activity.connect(speaker.stop)  # any touch stops speech
+        self.idle.activity.connect(self.speaker.stop)  # any touch stops speech
+        guide.attach(self.screens, self.read_aloud)
         self.pin.digit_count_changed.connect(self._say_digit_count)
         for screen in self.screens:
-            screen.repeat.show()
-            screen.repeat.clicked.connect(self.read_aloud)
-            screen.notice.shown.connect(self._say)
+            screen.notice.shown.connect(guide.say)
         if not self.context.settings.speech.headphones:
             self.confirm.read_details.show()
-            self.confirm.details_requested.connect(lambda: self._say(self.confirm.details_speech()))
+            self.confirm.details_requested.connect(
+                lambda: guide.say(self.confirm.details_speech(), asked=True)
+            )
 
     def read_aloud(self) -> None:
         """Read the current screen (or the idle question over it) from the top."""
         if self.overlay.isVisible():
-            self._say(f"{self.overlay.title.text()}\n{self.overlay.body.text()}")
+            self.guide.say(f"{self.overlay.title.text()}\n{self.overlay.body.text()}")
         else:
             current = self.stack.currentWidget()
             if current is not None:
                 prefix, self._said_before_next = self._said_before_next, ""
                 personal = self.context.settings.speech.headphones
                 text = screen_speech(current, personal=personal)
-                self._say("\n".join(filter(None, (prefix, text))))
+                self.guide.say("\n".join(filter(None, (prefix, text))))
 
-    def _say(self, text: str) -> None:
-        if self.speaker is not None and text:
-            self.speaker.stop()
-            self.speaker.say(text, self.texts.language)
+    def _guide_started(self) -> None:
+        if self.current_screen() is self.welcome:
+            intro = self.texts.text("voice.guide_started")
+            self.guide.say(f"{intro}\n{screen_speech(self.welcome)}")
 
-    # -- listening ------------------------------------------------------------
+    def _speech_busy(self, busy: bool) -> None:
+        """The idle countdown waits while the kiosk is reading to the visitor."""
+        if busy:
+            self.idle.disarm()
+        else:
+            self._arm_idle()
 
-    def _current_question(self) -> Question | None:
-        return self.interview.current if self.interview is not None else None
+    def _arm_idle(self) -> None:
+        if self._idle_wanted and not self.guide.busy and not self.overlay.isVisible():
+            self.idle.arm()
+        elif not self._idle_wanted:
+            self.idle.disarm()
 
-    def listen(self) -> None:
-        """Hear one answer to the question on screen (the Speak button)."""
-        listener, question = self.listener, self._current_question()
-        if listener is None or question is None:
-            return
-        language = self.texts.language
-        forms = screen_choices(language, question.id)
-        speaker = self.speaker
-        if not self.context.settings.speech.listen_on_every_screen and speaker is not None:
-            speaker.stop()  # the visitor touched Speak: talking over the kiosk is fine
-        self.question.speak.setEnabled(False)
-        self.question.notice.clear_message()
-        self.question.show_listening(self.texts.text("ui.speech.listening"))
-
-        turn = self._listen_turn
-
-        def stale() -> bool:
-            return turn != self._listen_turn
-
-        def hear() -> Heard:
-            if speaker is not None:
-                speaker.wait_idle(SPEECH_WAIT_S)  # the microphone must not hear the kiosk
-            return listener.listen(language, forms, stale)
-
-        def heard(result: Heard) -> None:
-            if not stale():
-                self._heard(result)
-
-        def failed(error: Exception) -> None:
-            if not stale():
-                self._not_heard(error)
-
-        self.runner.submit(hear, heard, failed)
-
-    def _heard(self, heard: Heard) -> None:
-        question = self._current_question()
-        self.question.speak.setEnabled(True)
-        if question is None or self.current_screen() is not self.question:
-            return
-        words = heard.text or "…"
-        self.question.show_listening(self.texts.text("ui.speech.heard", words=words))
-        if heard.choice is None or heard.choice not in question.choices:
-            self.question.notice.show_message(self.texts.text("ui.speech.not_understood"))
-            return
-        if self.visit is not None:
-            self.visit.used_voice = True
-        choice_text = self.texts.choice(question.id, heard.choice)
-        self._said_before_next = self.texts.text("ui.speech.chosen", choice=choice_text)
-        self.answer(heard.choice)
-
-    def _not_heard(self, error: Exception) -> None:
-        self.question.speak.setEnabled(True)
-        self.question.show_listening("")
-        if self.current_screen() is self.question:
-            self.question.notice.show_message(self._error_text(error))
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A keypad for visitors who cannot see the screen: any key asks for the voice.
+        if self.current_screen() is self.welcome and not self.guide.on:
+            self.guide.start()
+        super().keyPressEvent(event)
 
     def _say_digit_count(self, count: int, deleted: bool) -> None:
         # Never the digit itself: only how many have been typed.
-        self._say(pin_feedback(count, PIN_LENGTH, self.texts, deleted=deleted))
+        self.guide.say(pin_feedback(count, PIN_LENGTH, self.texts, deleted=deleted))
 
     # -- screens ------------------------------------------------------------
 
@@ -261,12 +230,9 @@ class KioskWindow(QMainWindow):
     def _go(self, screen: QWidget, *, idle: bool = True) -> None:
         self._listen_turn += 1
         self.stack.setCurrentWidget(screen)
-        if idle:
-            self.idle.arm()
-        else:
-            self.idle.disarm()
-        # The welcome screen stays quiet for passers-by; after Start, every screen speaks.
-        if self.speaker is not None and screen is not self.welcome:
+        self._idle_wanted = idle
+        self._arm_idle()
+        if self.guide.on:
             self.read_aloud()
 
     def show_welcome(self) -> None:
@@ -276,12 +242,9 @@ class KioskWindow(QMainWindow):
     def choose_language(self, code: str) -> None:
         self.texts = self.context.texts_for(code)
         self.welcome.retranslate(self.texts, self._ward_name())
-        self._label_repeat_buttons()
-
-    def _label_repeat_buttons(self) -> None:
-        repeat = self.texts.text("ui.common.repeat")
-        for screen in self.screens:
-            screen.repeat.setText(repeat)
+        self.guide.relabel()
+        if self.guide.on and self.current_screen() is self.welcome:
+            self.read_aloud()
 
     def _ward_name(self) -> str:
         return self.context.settings.ward.name_in(self.texts.language)
@@ -323,10 +286,10 @@ class KioskWindow(QMainWindow):
         if question is None:
             self.show_result()
             return
-        self.question.show_question(question, self.interview.step, self.texts)
+        interview = self.interview
+        self.question.show_question(question, interview.step, interview.total, self.texts)
         can_listen = self.listener is not None and self.listener.available(self.texts.language)
-        self.question.speak.setVisible(can_listen)
-        self.question.speak.setEnabled(True)  # listening on the last screen was dropped
+        self.question.set_speakable(can_listen)  # listening on the last screen was dropped
         self._go(self.question)
         if can_listen and self.context.settings.speech.listen_on_every_screen:
             self.listen()
@@ -380,7 +343,7 @@ class KioskWindow(QMainWindow):
             if settling > 0:  # the monitor's first report may still be on its way
                 QTimer.singleShot(int(settling * 1000) + 1, self, self._recheck_identity)
             else:
-                self._show_identity_error(_Coded("no_reader"))
+                self._show_identity_error(Coded("no_reader"))
             return
         if self._error_shown == "no_reader":
             self._error_shown = ""
@@ -401,9 +364,9 @@ class KioskWindow(QMainWindow):
     def _card_left_during_pin(self) -> None:
         if self._pin_for_number:
             self._back_to_number_offer()
-            self.number.show_error(self._error_text(_Coded("card_removed")))
+            self.number.show_error(self._error_text(Coded("card_removed")))
         else:
-            self.show_identity(error=_Coded("card_removed"))
+            self.show_identity(error=Coded("card_removed"))
 
     def _check_failed(self, error: Exception) -> None:
         self._checking = False
@@ -414,7 +377,7 @@ class KioskWindow(QMainWindow):
         if self.current_screen() is not self.identity:
             return
         if tries < MIN_PIN_TRIES:
-            self._show_identity_error(_too_few_tries(tries))
+            self._show_identity_error(too_few_tries(tries))
             return
         self.pin.retranslate(self.texts)
         self.pin.start(tries)
@@ -457,11 +420,11 @@ class KioskWindow(QMainWindow):
 
     def _pin_failed(self, error: Exception) -> None:
         self._reading = False
-        refusal = _refusal(error)
-        if refusal is None and getattr(error, "code", "") == "wrong_pin":
+        refused = refusal(error)
+        if refused is None and getattr(error, "code", "") == "wrong_pin":
             self._ask_pin_again(error)
-        elif refusal is not None:
-            self.pin.refuse(self._error_text(refusal))
+        elif refused is not None:
+            self.pin.refuse(self._error_text(refused))
         else:
             code = getattr(error, "code", "")
             self.show_identity(await_removal=code != "card_removed", error=error)
@@ -491,7 +454,7 @@ class KioskWindow(QMainWindow):
 
     def _number_tries_known(self, tries: int) -> None:
         if tries < MIN_PIN_TRIES:
-            self.number.refuse(self._error_text(_too_few_tries(tries)))
+            self.number.refuse(self._error_text(too_few_tries(tries)))
             return
         self._pin_for_number = True
         self.pin.retranslate(self.texts)
@@ -528,13 +491,13 @@ class KioskWindow(QMainWindow):
 
     def _number_failed(self, error: Exception) -> None:
         self._reading = False
-        refusal = _refusal(error)
-        if refusal is None and getattr(error, "code", "") == "wrong_pin":
+        refused = refusal(error)
+        if refused is None and getattr(error, "code", "") == "wrong_pin":
             self._ask_pin_again(error)
             return
         self._back_to_number_offer()
-        if refusal is not None:
-            self.number.refuse(self._error_text(refusal))
+        if refused is not None:
+            self.number.refuse(self._error_text(refused))
         else:
             self.number.read.setEnabled(True)
             self.number.show_error(self._error_text(error))
@@ -612,9 +575,7 @@ class KioskWindow(QMainWindow):
         self.result.wipe()
         self.done.wipe()
         self.identity.notice.clear_message()
-        if self.speaker is not None:
-            self.speaker.stop()
-            self.speaker.reset_volume()  # the next visitor starts at the default volume
+        self.guide.reset()  # the next visitor starts in silence, at the default volume
         self.show_welcome()
 
     def _error_text(self, error: Exception) -> str:
@@ -651,54 +612,6 @@ class _ReaderEvents(QObject):
     """Carries monitor events from its thread to the GUI thread (a queued signal)."""
 
     arrived = Signal(object)
-
-
-class _Coded(Exception):
-    """An error known only by its message code."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _too_few_tries(tries: int) -> _Coded:
-    return _Coded("pin_last_try" if tries == 1 else "pin_blocked")
-
-
-def _refusal(error: Exception) -> Exception | None:
-    """Why the kiosk must not ask for the PIN again after ``error``; None when it may."""
-    code = getattr(error, "code", "")
-    if code == "wrong_pin":
-        tries = getattr(error, "tries_left", 0)
-        return _too_few_tries(tries) if tries < MIN_PIN_TRIES else None
-    return error if code in ("pin_last_try", "pin_blocked") else None
-
-
-def error_text(texts: Translations, error: Exception) -> str:
-    """The visitor-facing message for an error, in the visitor's language."""
-    code = getattr(error, "code", "unexpected")
-    if isinstance(error, CardBusyError):
-        code = "card_busy"  # a card_error to programs, but the visitor only has to wait
-    values: dict[str, Any] = {}
-    if code == "wrong_pin":
-        values["n"] = getattr(error, "tries_left", "?")
-    try:
-        return texts.text(f"ui.errors.{code}", **values)
-    except KeyError:
-        return texts.text("ui.errors.unexpected")
-
-
-def printing_problem(texts: Translations, forms_error: str, ticket_error: str) -> str:
-    """What the visitor is told when the forms or the ticket did not print ("" if both did)."""
-    parts = []
-    if forms_error:
-        parts.append(texts.text(message_key(forms_error)))
-    if ticket_error:
-        try:
-            parts.append(texts.text(f"ticket.errors.{ticket_error}"))
-        except KeyError:
-            parts.append(texts.text("ticket.errors.generic"))
-    return "\n\n".join(parts)
 
 
 def _ignore(_value: object) -> None:

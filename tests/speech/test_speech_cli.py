@@ -24,7 +24,7 @@ def test_recognize_prints_json(how: list[str]):
     result = CliRunner().invoke(main, ["speech", "recognize", "--lang", "ko", *how, str(wav)])
     assert result.exit_code == 0, result.output
     heard = json.loads(result.output)
-    assert set(heard) == {"choice", "text", "confidence", "ms"}
+    assert set(heard) == {"choice", "text", "confidence", "ms", "candidate", "needs_confirmation"}
     assert heard["choice"] in {None, "birth", "출산"}
 
 

@@ -9,10 +9,12 @@ from kiosk.resources import resource
 from kiosk.speech.grammar import (
     NON_QUESTION_TABLES,
     Hypothesis,
+    all_phrases,
+    confirm_choices,
     covering_choice,
-    decide,
     grammar_phrases,
     spoken_forms,
+    vote,
 )
 
 LANGUAGES = sorted(p.parent.name for p in resource("i18n").glob("*/speech.toml"))
@@ -50,15 +52,26 @@ def test_a_hypothesis_goes_to_the_form_that_covers_it_in_order():
     assert covering_choice([], CHOICES) is None
 
 
-def test_the_choice_needs_most_of_the_n_best_weight():
+def test_a_vote_gives_the_choice_most_of_the_n_best_weight_and_its_share():
     yes, no, filler = (
         Hypothesis("네 있어요", 100.0),
         Hypothesis("없습니다", 99.0),
         Hypothesis("음", 99.5),
     )
-    assert decide([yes, Hypothesis("있습니다", 99.0)], CHOICES) == ("yes", 1.0)
-    choice, share = decide([yes, no], CHOICES)
+    assert vote([yes, Hypothesis("있습니다", 99.0)], CHOICES) == ("yes", 1.0)
+    choice, share = vote([yes, no], CHOICES)
     assert choice == "yes" and 0.5 < share < 1.0
-    assert decide([yes, no, filler], CHOICES)[0] is None  # yes holds less than half
-    assert decide([Hypothesis("", 100.0)], CHOICES) == (None, 0.0)
-    assert decide([], CHOICES) == (None, 0.0)
+    choice, share = vote([yes, no, filler], CHOICES)
+    assert choice == "yes" and share < 0.5  # the filler takes weight from both
+    assert vote([Hypothesis("", 100.0)], CHOICES) == (None, 0.0)
+    assert vote([], CHOICES) == (None, 0.0)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_can_say_yes_and_no_to_a_likely_answer(language: str):
+    confirm = confirm_choices(language)
+    assert set(confirm) == {"yes", "no"}
+    assert all(confirm["yes"]) and all(confirm["no"])
+    assert not set(confirm["yes"]) & set(confirm["no"])
+    assert "confirm" in NON_QUESTION_TABLES
+    assert set(confirm["yes"]) <= set(all_phrases(language))

@@ -17,8 +17,9 @@ from kiosk.config import SpeechSettings, VoiceSettings
 from kiosk.i18n import Translations
 from kiosk.services import Speaker as UiSpeaker
 from kiosk.speech.kana import to_kana
+from kiosk.speech.phrases import phrase_language, split_phrases
+from kiosk.speech.speaker import KioskSpeaker
 from kiosk.speech.tts import (
-    Pyttsx3Speaker,
     RecordingSpeaker,
     Speaker,
     SpeakError,
@@ -27,6 +28,7 @@ from kiosk.speech.tts import (
     pin_feedback,
     wav_seconds,
 )
+from tests.audio_checks import assert_speaks
 
 needs_espeak = pytest.mark.skipif(
     ctypes.util.find_library("espeak-ng") is None, reason="libespeak-ng1 is not installed"
@@ -58,7 +60,7 @@ def test_both_speakers_speak_the_protocols():
     ui: UiSpeaker = recording
     assert ui is recording
     assert {"say", "stop", "repeat", "set_volume", "reset_volume", "close", "last"} <= set(
-        dir(Pyttsx3Speaker)
+        dir(KioskSpeaker)
     )
 
 
@@ -132,10 +134,10 @@ def failures() -> list[str]:
 
 
 @pytest.fixture
-def speaker(played: Path, failures: list[str]) -> Iterator[Pyttsx3Speaker]:
+def speaker(played: Path, failures: list[str]) -> Iterator[KioskSpeaker]:
     settings = SpeechSettings(voices={"ja": VoiceSettings(rate=160, volume=0.8)})
     player = [sys.executable, "-c", FAKE_PLAYER, str(played)]
-    with Pyttsx3Speaker(settings, player=player, on_failed=failures.append) as s:
+    with KioskSpeaker(settings, player=player, on_failed=failures.append) as s:
         yield s
 
 
@@ -147,7 +149,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 @needs_espeak
-def test_english_is_written_with_an_english_voice(speaker: Pyttsx3Speaker, tmp_path: Path):
+def test_english_is_written_with_an_english_voice(speaker: KioskSpeaker, tmp_path: Path):
     wav = tmp_path / "en.wav"
     seconds = speaker.save("Please place your card on the reader.", "en", wav)
     assert 1.0 < seconds < 6.0
@@ -156,10 +158,12 @@ def test_english_is_written_with_an_english_voice(speaker: Pyttsx3Speaker, tmp_p
 
 
 @needs_espeak
-def test_japanese_kanji_are_read_as_kana(speaker: Pyttsx3Speaker, tmp_path: Path):
+def test_without_open_jtalk_japanese_kanji_are_read_as_kana(tmp_path: Path):
     kanji, kana, raw = tmp_path / "kanji.wav", tmp_path / "kana.wav", tmp_path / "raw.wav"
-    speaker.save("転入届", "ja", kanji)
-    speaker.save("てんにゅうとどけ", "ja", kana)
+    settings = SpeechSettings(voices={"ja": VoiceSettings(engine="pyttsx3")})
+    with KioskSpeaker(settings, player=[]) as speaker:
+        speaker.save("転入届", "ja", kanji)
+        speaker.save("てんにゅうとどけ", "ja", kana)
     # What espeak-ng makes of the kanji itself: "Chinese letter" for each.
     subprocess.run(["espeak-ng", "-v", "ja", "-w", str(raw), "転入届"], check=True)
     assert wav_seconds(kanji) == pytest.approx(wav_seconds(kana), rel=0.05)
@@ -169,14 +173,14 @@ def test_japanese_kanji_are_read_as_kana(speaker: Pyttsx3Speaker, tmp_path: Path
 @needs_espeak
 def test_a_voice_that_does_not_exist_is_an_error_not_a_crash(tmp_path: Path):
     settings = SpeechSettings(voices={"en": VoiceSettings(voice="no-such-voice")})
-    with Pyttsx3Speaker(settings) as speaker:
+    with KioskSpeaker(settings) as speaker:
         with pytest.raises(SpeakError, match="no-such-voice"):
             speaker.save("hello", "en", tmp_path / "x.wav")
         assert speaker.save("こんにちは", "ja", tmp_path / "ja.wav") > 0.3
 
 
 @needs_espeak
-def test_say_returns_at_once_and_plays(speaker: Pyttsx3Speaker, played: Path, failures: list[str]):
+def test_say_returns_at_once_and_plays(speaker: KioskSpeaker, played: Path, failures: list[str]):
     start = time.monotonic()
     speaker.say("転入届を出します。", "ja")
     assert time.monotonic() - start < 0.05
@@ -189,7 +193,7 @@ def test_say_returns_at_once_and_plays(speaker: Pyttsx3Speaker, played: Path, fa
 
 @needs_espeak
 def test_stop_ends_a_long_utterance_promptly_and_drops_the_queue(
-    speaker: Pyttsx3Speaker, played: Path
+    speaker: KioskSpeaker, played: Path
 ):
     speaker.say(LONG_TEXT, "en")
     speaker.say("Queued, never heard.", "en")
@@ -209,7 +213,7 @@ def test_stop_ends_a_long_utterance_promptly_and_drops_the_queue(
 
 
 @needs_espeak
-def test_volume_is_the_visitors_until_reset(speaker: Pyttsx3Speaker, tmp_path: Path):
+def test_volume_is_the_visitors_until_reset(speaker: KioskSpeaker, tmp_path: Path):
     assert speaker.volume_for("ja") == 0.8
     assert speaker.volume_for("en") == VoiceSettings().volume
     speaker.set_volume(0.2)
@@ -227,7 +231,7 @@ def test_volume_is_the_visitors_until_reset(speaker: Pyttsx3Speaker, tmp_path: P
 def test_no_sound_card_is_reported_and_later_texts_still_go(tmp_path: Path):
     failures: list[str] = []
     broken = [sys.executable, "-c", "import sys; sys.exit('no default audio device')"]
-    with Pyttsx3Speaker(player=broken, on_failed=failures.append) as speaker:
+    with KioskSpeaker(player=broken, on_failed=failures.append) as speaker:
         speaker.say("hello", "en")
         assert speaker.wait_idle(10)
         assert speaker.state is SpeakerState.FAILED
@@ -241,7 +245,7 @@ def test_no_sound_card_is_reported_and_later_texts_still_go(tmp_path: Path):
 
 def test_a_missing_player_is_reported(tmp_path: Path):
     failures: list[str] = []
-    with Pyttsx3Speaker(player=[str(tmp_path / "no-such-player")], on_failed=failures.append) as s:
+    with KioskSpeaker(player=[str(tmp_path / "no-such-player")], on_failed=failures.append) as s:
         s.say("hello", "en")
         assert s.wait_idle(10)
     assert len(failures) == 1
@@ -249,7 +253,7 @@ def test_a_missing_player_is_reported(tmp_path: Path):
 
 def test_close_leaves_no_thread_and_ignores_later_calls(tmp_path: Path):
     before = set(threading.enumerate())
-    speaker = Pyttsx3Speaker(player=[sys.executable, "-c", FAKE_PLAYER, str(tmp_path / "log")])
+    speaker = KioskSpeaker(player=[sys.executable, "-c", FAKE_PLAYER, str(tmp_path / "log")])
     worker = speaker.thread
     assert worker.is_alive()
     speaker.say(LONG_TEXT, "en")
@@ -269,7 +273,7 @@ def test_two_speakers_in_one_process_keep_their_own_rate(tmp_path: Path):
     # espeak-ng has one rate per process: each speaker must still get its own.
     text = "Please place your card on the reader."
     speakers = {
-        rate: Pyttsx3Speaker(SpeechSettings(voices={"en": VoiceSettings(rate=rate)}), player=[])
+        rate: KioskSpeaker(SpeechSettings(voices={"en": VoiceSettings(rate=rate)}), player=[])
         for rate in (110, 260)
     }
     seconds: dict[int, list[float]] = {rate: [] for rate in speakers}
@@ -287,3 +291,103 @@ def test_two_speakers_in_one_process_keep_their_own_rate(tmp_path: Path):
         speaker.close()
     assert len(seconds[110]) == len(seconds[260]) == 4
     assert min(seconds[110]) > 1.8 * max(seconds[260]), seconds
+
+
+# -- phrase by phrase -------------------------------------------------------------------
+
+SCREEN_EN = (
+    "Question 2 of 7. Where did you move from?\nAnother city, town or village in Japan\n"
+    "Another ward of Osaka City\nAbroad\nBack"
+)
+
+
+@needs_espeak
+def test_a_screen_is_played_phrase_by_phrase_in_order(tmp_path: Path):
+    played, heard = tmp_path / "played.log", []
+    busy: list[bool] = []
+    player = [sys.executable, "-c", FAKE_PLAYER, str(played)]
+    with KioskSpeaker(player=player, on_audio=lambda u, i: heard.append(i)) as speaker:
+        speaker.watch(busy.append)
+        speaker.say(SCREEN_EN, "en")
+        assert speaker.wait_idle(60)
+    assert heard == list(range(len(split_phrases(SCREEN_EN, "en")))) == list(range(6))
+    assert len(played.read_text().splitlines()) == 6
+    assert busy == [True, False]
+
+
+@needs_espeak
+def test_stop_in_the_middle_of_a_screen_drops_the_phrases_after(tmp_path: Path):
+    played, heard = tmp_path / "played.log", []
+    player = [sys.executable, "-c", FAKE_PLAYER, str(played)]
+    with KioskSpeaker(player=player, on_audio=lambda u, i: heard.append(i)) as speaker:
+        speaker.say(SCREEN_EN, "en")
+        wait_for(lambda: len(heard) >= 2)
+        speaker.stop()
+        assert speaker.wait_idle(5)
+    assert heard == [0, 1]
+
+
+def test_japanese_is_spoken_by_open_jtalk_phrase_by_phrase(tmp_path: Path):
+    played, heard = tmp_path / "played.log", []
+    player = [sys.executable, "-c", FAKE_PLAYER, str(played)]
+    text = "全7問中、2問目。どこから引っ越してきましたか？\nほかの市区町村から\n海外から"
+    with KioskSpeaker(player=player, on_audio=lambda u, i: heard.append(i)) as speaker:
+        speaker.say(text, "ja")
+        assert speaker.wait_idle(60)
+        out = tmp_path / "ja.wav"
+        seconds = speaker.save(text, "ja", out)
+    assert heard == list(range(len(split_phrases(text, "ja"))))
+    assert_speaks(out, text)
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 48000  # Open JTalk's voice, not espeak-ng's 22050 Hz
+    assert seconds == pytest.approx(wav_seconds(out))
+
+
+def test_a_korean_word_on_a_japanese_screen_is_said_in_korean(tmp_path: Path):
+    out = tmp_path / "mixed.wav"
+    with KioskSpeaker(player=[]) as speaker:
+        seconds = speaker.save("言語\n日本語\nEnglish\n한국어", "ja", out)
+        alone = speaker.save("言語\n日本語\nEnglish", "ja", tmp_path / "alone.wav")
+    assert seconds > alone + 0.3, "한국어 was left out"
+    assert phrase_language("한국어", "ja") == "ko"
+    assert phrase_language("国民健康保険", "en") == "ja"
+    assert phrase_language("아동수당 (児童手当)", "ko") == "ko"
+
+
+def test_phrases_keep_the_first_one_short():
+    phrases = split_phrases("本日はどのようなご用件ですか？ご用件を選んでください。", "ja")
+    assert phrases[0] == "本日はどのようなご用件ですか？"
+    long = "、".join(["引っ越してきた人のための手続き"] * 6) + "。"
+    cut = split_phrases(long, "ja")
+    assert len(cut[0]) <= 16 + 1 and all(len(p) <= 40 for p in cut[1:])
+    assert "".join(cut) == long
+    assert split_phrases("！\n・\nBack", "en") == ["Back"]
+
+
+def test_an_open_jtalk_process_that_died_is_started_again(tmp_path: Path):
+    from kiosk.speech.openjtalk import OpenJTalkEngine
+
+    engine = OpenJTalkEngine()
+    try:
+        engine.render("こんにちは", "ja", VoiceSettings(), 0.9, tmp_path / "one.wav")
+        assert engine._process is not None
+        engine._process.kill()
+        engine._process.wait()
+        engine.render("こんにちは", "ja", VoiceSettings(), 0.9, tmp_path / "two.wav")
+        assert wav_seconds(tmp_path / "two.wav") == pytest.approx(wav_seconds(tmp_path / "one.wav"))
+    finally:
+        engine.close()
+
+
+def test_an_open_jtalk_failure_is_reported_without_the_text(tmp_path: Path):
+    from kiosk.speech.openjtalk import OpenJTalkEngine, OpenJTalkError
+
+    engine = OpenJTalkEngine()
+    try:
+        with pytest.raises(OpenJTalkError) as raised:
+            engine.render("山田太郎", "ja", VoiceSettings(), 0.9, tmp_path / "no" / "x.wav")
+        assert "山田太郎" not in str(raised.value)
+        assert "No such file" in str(raised.value)
+        engine.render("山田太郎", "ja", VoiceSettings(), 0.9, tmp_path / "ok.wav")  # goes on
+    finally:
+        engine.close()

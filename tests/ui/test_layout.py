@@ -24,9 +24,12 @@ def test_a_question_with_eight_answers_and_speak_fits(kiosk_window):
 
     question = Catalog.load().tree.questions["purpose"]
     screen = kiosk_window.question
-    screen.show_question(question, 1, kiosk_window.texts)
-    screen.repeat.show()
-    screen.speak.show()
+    screen.show_question(question, 1, 7, kiosk_window.texts)
+    for button in (screen.repeat, screen.volume_down, screen.volume_up):
+        button.show()
+    screen.set_speakable(True)
     screen.show_listening("…")
     screen.notice.show_message("…")
+    assert screen.minimumSizeHint().height() <= SMALLEST[1], screen.minimumSizeHint()
+    screen.ask_confirmation("引っ越してきた（転入）", kiosk_window.texts)
     assert screen.minimumSizeHint().height() <= SMALLEST[1], screen.minimumSizeHint()

@@ -23,7 +23,7 @@ def speaking(qtbot, qapp, kiosk_context, card_service):
 
 
 def to_confirm(visitor: Visitor, language: str) -> None:
-    visitor.start(language)
+    visitor.start(language, voice_guide=True)
     visitor.enter_pin(PERSONA.pin)
     visitor.wait_for(visitor.window.confirm)
 
@@ -37,9 +37,15 @@ def test_each_screen_is_read_in_the_visitors_language(speaking, virtual_card):
     window = visitor.window
     visitor.click(window.welcome.language_buttons["en"])
     assert said(speaker) == [], "the welcome screen stays quiet for passers-by"
+    assert window.welcome.voice_guide.isVisible()
+    assert window.welcome.repeat.text() == "Read aloud", "nothing was said to hear again"
+    visitor.click(window.welcome.voice_guide)
+    assert "Voice guide on." in said(speaker)[-1]
+    assert "Start" in said(speaker)[-1]  # and what the welcome screen shows
+    assert window.welcome.repeat.text() == "Hear it again"
     visitor.click(window.welcome.start)
     visitor.wait_for(window.pin)
-    assert "Place your My Number card" in said(speaker)[0]
+    assert any("Place your My Number card" in text for text in said(speaker))
     assert any("Enter your card's" in text and "3 tries left" in text for text in said(speaker))
     assert all(call.language == "en" for call in speaker.calls if call.action == "say")
 
@@ -62,7 +68,7 @@ def test_pin_digits_and_card_data_are_never_spoken(speaking, virtual_card):
 def test_questions_errors_and_the_ticket_are_read(speaking, pcsc_reader):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en")
+    visitor.start("en", voice_guide=True)
     visitor.click(window.identity.no_card)
     visitor.wait_for(window.question)
     last = said(speaker)[-1]
@@ -82,7 +88,7 @@ def test_questions_errors_and_the_ticket_are_read(speaking, pcsc_reader):
 def test_a_touch_stops_speech_and_repeat_reads_again(speaking, pcsc_reader):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en")
+    visitor.start("en", voice_guide=True)
     visitor.click(window.identity.no_card)
     visitor.wait_for(window.question)
     before = len(speaker.calls)
@@ -97,7 +103,7 @@ def test_a_touch_stops_speech_and_repeat_reads_again(speaking, pcsc_reader):
 def test_volume_returns_to_the_default_after_each_visitor(speaking, pcsc_reader):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en")
+    visitor.start("en", voice_guide=True)
     speaker.set_volume(0.2)
     window.end_visit()
     assert speaker.volume is None
@@ -108,7 +114,7 @@ def test_volume_returns_to_the_default_after_each_visitor(speaking, pcsc_reader)
 def test_deleting_a_digit_is_said_and_submitting_says_nothing_of_the_pin(speaking, virtual_card):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en")
+    visitor.start("en", voice_guide=True)
     visitor.wait_for(window.pin)
     visitor.click(window.pin.keys["7"])
     visitor.click(window.pin.delete_key)

@@ -40,7 +40,7 @@ def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
         "result-ja", "number-ja", "pin-ja-number", "result-ja-number-read", "printing-ja",
         "done-ja", "welcome-en", "identity-en-waiting",
         "question-en-purpose", "result-en", "idle-en", "done-en", "welcome-ko",
-        "question-ko-purpose-speak", "result-ko",
+        "question-ko-purpose-speak", "question-ko-confirm", "result-ko",
         "question-ja-priority", "question-en-priority", "question-ko-priority",
     }  # fmt: skip
     names = {name.split("-", 1)[1].removesuffix(".png") for name in shots}

@@ -57,14 +57,8 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
     ):
         assert name in shown
     assert "転出証明書" in shown and "2番窓口（住民登録）" in shown
-    visitor.click(window.result.print)
     # National health insurance and child allowance need the My Number: read it too.
-    visitor.wait_for(window.number)
-    visitor.click(window.number.read)
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.result)
-    visitor.click(window.result.print)
-    visitor.wait_for(window.done)
+    visitor.print_with_number(PERSONA.pin)
     assert re.fullmatch(r"A-\d{3}", window.done.ticket.text())
     assert "2番窓口" in window.done.counter.text()
     assert "マイナンバーカードをお取りください" in window.done.reminders.text()

@@ -139,7 +139,7 @@ def test_a_visitor_completes_moving_in_by_voice_only(
         qtbot, context, card_service, checkout, listener=listener, speaker=speaker
     ) as window:
         visitor = Visitor(qtbot, window)
-        visitor.start("ko")
+        visitor.start("ko", voice_guide=True)
         visitor.click(window.identity.no_card)
         # From here on nothing is touched: the kiosk listens on every question.
         visitor.wait_for(window.result, timeout=60_000)
@@ -151,3 +151,27 @@ def test_a_visitor_completes_moving_in_by_voice_only(
         chosen = [t for t in speaker.texts("ko") if t.startswith("선택한 답")]
         assert len(chosen) == len(MOVING_IN)
         assert window.texts.choice("purpose", "move_in") in chosen[0]
+
+
+def test_a_likely_answer_is_asked_back_and_confirmed_by_voice(
+    qtbot, qapp, card_service, pcsc_reader, listener_parts
+):
+    from tests.speech.test_outcomes_spoken import ASKED
+
+    settings, listener, queue = listener_parts
+    queue.clear()
+    queue.extend([synthesize(*ASKED), synthesize("네", VOICES[0])])
+    speaker = RecordingSpeaker()
+    context = KioskContext.load(settings=settings)
+    with window_with(
+        qtbot, context, card_service, make_checkout(context), listener=listener, speaker=speaker
+    ) as window:
+        visitor = Visitor(qtbot, window)
+        visitor.start("ko")
+        visitor.click(window.identity.no_card)
+        # The kiosk listens on its own here; "기타" is likely, so it asks, then hears "네".
+        qtbot.waitUntil(lambda: window.question.question_id != "purpose", timeout=30_000)
+        assert window.visit is not None and window.visit.answers == {"purpose": "other"}
+        asked = [t for t in speaker.texts("ko") if "맞습니까" in t]
+        assert asked and window.texts.choice("purpose", "other") in asked[0]
+        assert not queue, "the answer and the yes were each heard once"

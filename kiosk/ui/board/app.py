@@ -9,7 +9,8 @@ from kiosk.context import KioskContext
 from kiosk.i18n import Translations
 from kiosk.queue import QueueService, open_events
 from kiosk.resources import resource
-from kiosk.speech.tts import Pyttsx3Speaker, find_player
+from kiosk.speech.speaker import KioskSpeaker
+from kiosk.speech.tts import find_player
 from kiosk.storage import Store
 from kiosk.ui.app import application
 from kiosk.ui.board.window import BoardWindow
@@ -32,7 +33,7 @@ def run_board(context: KioskContext, *, windowed: bool, silent: bool = False) ->
         service = QueueService(
             store, context.catalog, settings.counters, max_passes=settings.queue.max_passes
         )
-        speaker = None if silent else Pyttsx3Speaker(settings.speech)
+        speaker = None if silent else KioskSpeaker(settings.speech)
         chime = None if silent else Chime(resource("sounds", "chime.wav"), find_player())
         window = BoardWindow(settings, service, events, texts, speaker=speaker, chime=chime)
         events = None  # the window closes it

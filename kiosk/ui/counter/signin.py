@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,19 @@ class SignInPage(QWidget):
         layout.addWidget(self.message)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+        self.about = QPushButton(texts.text("counter.signin.about"))
+        self.about.setObjectName("aboutButton")
+        self.about.clicked.connect(self._show_about)
+        outer.addWidget(self.about, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _show_about(self) -> None:
+        """The version and the licences (the Japanese voice's CC BY 3.0 among them)."""
+        from kiosk.about import about_text
+
+        box = QMessageBox(self)
+        box.setWindowTitle(self.texts.text("counter.signin.about"))
+        box.setText(about_text())
+        box.open()
 
     def _submit(self) -> None:
         staff_id, pin = self.staff_id.text().strip(), self.pin.text()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton
 
 from kiosk.i18n import Translations
+from kiosk.resources import resource
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 
@@ -45,6 +46,12 @@ class WelcomeScreen(ScreenFrame):
             self.language_buttons[code] = button
         row.addStretch(1)
         self.body.addLayout(row)
+        # Near the bottom edge, where a visitor who cannot see the screen finds it by touch.
+        self.voice_guide = WrapButton(role="voiceGuide")
+        self.voice_guide.set_icon(str(resource("ui", "speaker.svg")))
+        self.voice_guide.setMinimumHeight(120)
+        self.voice_guide.hide()  # shown when the kiosk can speak
+        self.footer.addWidget(self.voice_guide, 1)
 
     def retranslate(self, texts: Translations, ward_name: str) -> None:
         self.title.setText(texts.text("ui.welcome.title", ward=ward_name))
@@ -52,4 +59,5 @@ class WelcomeScreen(ScreenFrame):
         self.lead.setText(texts.text("ui.welcome.lead"))
         self.start.setText(texts.text("ui.welcome.start"))
         self.languages_label.setText(texts.text("ui.welcome.languages"))
+        self.voice_guide.setText(texts.text("ui.common.voice_guide"))
         self.language_buttons[texts.language].setChecked(True)
