@@ -24,10 +24,10 @@ from typing import Protocol
 from kiosk.config import VoiceSettings
 from kiosk.i18n import Translations
 from kiosk.speech.errors import SpeechError
+from kiosk.speech.voices import voice_in
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VOICE = VoiceSettings()
 # Players tried in order; each is given the WAV file as its last argument.
 PLAYERS: tuple[tuple[str, ...], ...] = (
     ("aplay", "-q"),
@@ -135,7 +135,7 @@ class RecordingSpeaker:
         return [u.text for u in self.said if language is None or u.language == language]
 
     def volume_for(self, language: str) -> float:
-        return self.volume if self.volume is not None else _voice(self.voices, language).volume
+        return self.volume if self.volume is not None else voice_in(self.voices, language).volume
 
     def say(self, text: str, language: str) -> None:
         if self.closed or not text.strip():
@@ -171,11 +171,6 @@ class RecordingSpeaker:
     def close(self) -> None:
         self.closed = True
         self.calls.append(SpeakerCall("close"))
-
-
-def _voice(voices: dict[str, VoiceSettings], language: str) -> VoiceSettings:
-    base = language.replace("_", "-").split("-")[0].lower()
-    return voices.get(language) or voices.get(base) or DEFAULT_VOICE
 
 
 def find_player() -> list[str] | None:

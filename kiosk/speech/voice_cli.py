@@ -14,7 +14,7 @@ from kiosk.config import SpeechSettings
 from kiosk.i18n import TranslationError, Translations
 from kiosk.speech.errors import SpeechError
 from kiosk.speech.speaker import KioskSpeaker
-from kiosk.speech.tts import SpeakError
+from kiosk.speech.tts import SpeakError, wav_seconds
 from kiosk.speech.voices import Voices
 
 # Longer than any text anyone types on a command line takes to speak.
@@ -75,8 +75,6 @@ def voice_reports(settings: SpeechSettings, languages: list[str]) -> list[VoiceR
 
 
 def _report(voices: Voices, language: str, folder: Path) -> VoiceReport:
-    from kiosk.speech.tts import wav_seconds
-
     engine_name, voice_name = "?", "?"
     try:
         engine = voices.engine(language)

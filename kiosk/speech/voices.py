@@ -8,6 +8,7 @@ other language, and Japanese where Open JTalk is missing, by pyttsx3
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +42,11 @@ class VoiceEngine(Protocol):
 
 
 def voice_settings(settings: SpeechSettings, language: str) -> VoiceSettings:
-    voices = settings.voices
+    return voice_in(settings.voices, language)
+
+
+def voice_in(voices: Mapping[str, VoiceSettings], language: str) -> VoiceSettings:
+    """The settings for ``language`` ("ja-JP" falls back to "ja"), else the defaults."""
     return voices.get(language) or voices.get(base_language(language)) or DEFAULT_VOICE
 
 

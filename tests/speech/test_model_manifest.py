@@ -137,17 +137,23 @@ def test_a_fake_japanese_model_is_refused_by_the_shipped_manifest(tmp_path: Path
     assert json.loads(listed.output)["ja"]["verified"] is None
 
 
-def test_the_installed_command_refuses_a_fake_japanese_model(tmp_path: Path):
-    before = install_model(_zip(tmp_path / "old.zip", "old", FILES), "ja", tmp_path / "models")
-    fake = _zip(tmp_path / f"{JA}.zip", JA, FILES)  # the layout of a model, not its files
-    command = [KIOSK, "models", "install", "--lang", "ja", str(fake)]
-    result = subprocess.run(
+def _install_with_the_command(
+    tmp_path: Path, language: str, archive: Path
+) -> subprocess.CompletedProcess[str]:
+    command = [KIOSK, "models", "install", "--lang", language, str(archive)]
+    return subprocess.run(
         [*command, "--config", str(_config(tmp_path))],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_the_installed_command_refuses_a_fake_japanese_model(tmp_path: Path):
+    before = install_model(_zip(tmp_path / "old.zip", "old", FILES), "ja", tmp_path / "models")
+    fake = _zip(tmp_path / f"{JA}.zip", JA, FILES)  # the layout of a model, not its files
+    result = _install_with_the_command(tmp_path, "ja", fake)
     assert result.returncode == 1, result.stderr
     assert result.stdout == ""
     assert "Error: manifest_mismatch: the archive is not the official" in result.stderr
@@ -160,14 +166,7 @@ def test_the_installed_command_refuses_a_fake_japanese_model(tmp_path: Path):
 
 def test_the_installed_command_refuses_a_japanese_model_for_korean(tmp_path: Path):
     fake = _zip(tmp_path / f"{JA}.zip", JA, FILES)
-    command = [KIOSK, "models", "install", "--lang", "ko", str(fake)]
-    result = subprocess.run(
-        [*command, "--config", str(_config(tmp_path))],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _install_with_the_command(tmp_path, "ko", fake)
     assert result.returncode == 1
     assert "language_mismatch" in result.stderr and "install it with --lang ja" in result.stderr
     assert "Traceback" not in result.stderr
