@@ -221,6 +221,14 @@ class KioskSpeaker:
         return audio_seconds(wav)
 
     def _speak(self, job: _Job) -> None:
+        """Say the utterance; its audio (a name, read into headphones) leaves no file behind."""
+        try:
+            self._play_phrases(job)
+        finally:
+            for wav in Path(self._tmp.name).glob("*.wav"):
+                wav.unlink(missing_ok=True)
+
+    def _play_phrases(self, job: _Job) -> None:
         """Render each phrase while the one before it plays."""
         if not self._player:
             raise SpeakError("no audio player found (install alsa-utils for aplay)")
@@ -275,15 +283,17 @@ class KioskSpeaker:
         if not phrases:
             raise SpeakError("there is nothing to say in that text")
         parts = []
-        for index, phrase in enumerate(phrases):
-            wav = Path(self._tmp.name) / f"save-{index}.wav"
-            if self._render(job, phrase, wav):
-                parts.append(wav)
-        if not parts:
-            raise SpeakError("the engine made no sound of that text")
-        seconds = join_wavs(parts, out)
-        for part in parts:
-            part.unlink(missing_ok=True)
+        try:
+            for index, phrase in enumerate(phrases):
+                wav = Path(self._tmp.name) / f"save-{index}.wav"
+                if self._render(job, phrase, wav):
+                    parts.append(wav)
+            if not parts:
+                raise SpeakError("the engine made no sound of that text")
+            seconds = join_wavs(parts, out)
+        finally:
+            for wav in Path(self._tmp.name).glob("save-*.wav"):
+                wav.unlink(missing_ok=True)
         assert job.done is not None  # noqa: S101 - save() always gives one
         job.done.set_result(seconds)
 

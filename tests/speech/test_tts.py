@@ -310,6 +310,7 @@ def test_a_screen_is_played_phrase_by_phrase_in_order(tmp_path: Path):
         speaker.watch(busy.append)
         speaker.say(SCREEN_EN, "en")
         assert speaker.wait_idle(60)
+        assert not list(Path(speaker._tmp.name).glob("*.wav")), "no audio is left on disk"
     assert heard == list(range(len(split_phrases(SCREEN_EN, "en")))) == list(range(6))
     assert len(played.read_text().splitlines()) == 6
     assert busy == [True, False]
@@ -324,6 +325,7 @@ def test_stop_in_the_middle_of_a_screen_drops_the_phrases_after(tmp_path: Path):
         wait_for(lambda: len(heard) >= 2)
         speaker.stop()
         assert speaker.wait_idle(5)
+        assert not list(Path(speaker._tmp.name).glob("*.wav")), "no audio is left on disk"
     assert heard == [0, 1]
 
 
