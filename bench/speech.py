@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import wave
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from bench.common import Row
 from kiosk.catalog import Catalog
 from kiosk.config import Settings
+from kiosk.speech import openjtalk
 from kiosk.speech.audio import SAMPLE_RATE, WavSource
 from kiosk.speech.errors import ModelError
 from kiosk.speech.grammar import all_phrases, screen_choices
@@ -117,23 +117,10 @@ def synthesize_ja(text: str, voice: tuple[float, float], noise: float = NOISE) -
     speed, half_tone = voice
 
     def speak(raw: Path) -> None:
-        import numpy as np
-        import pyopenjtalk
-
-        said = text.replace(" ", "")  # forms are spelled as the model's words, spaced
-        samples, rate = pyopenjtalk.tts(
-            said,
-            speed=speed,
-            half_tone=half_tone,
-            use_sudachi_kanji_yomi=True,
-            predict_nani=False,
-        )
-        pcm = np.clip(np.asarray(samples), -32768, 32767).astype("<i2").tobytes()
-        with wave.open(str(raw), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(int(rate))
-            out.writeframes(pcm)
+        # The kiosk's own Open JTalk rendering, in this process; the forms are spelled
+        # as the model's words, spaced, and said without the spaces.
+        job = {"text": text.replace(" ", ""), "speed": speed, "half_tone": half_tone}
+        openjtalk.synthesize(job | {"volume": 1.0, "out": str(raw)})
 
     return _cached(f"ja|{text}|{speed}|{half_tone}|{noise}", speak, noise)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import wave
 
 import pytest
 
@@ -53,3 +54,28 @@ def test_voice_benchmark_runs():
     assert first.baseline and "openjtalk" in first.note
     assert "real-time factor" in render.note
     assert "x" in table(rows).splitlines()[2]  # first audio against the whole screen
+
+
+def test_japanese_benchmark_audio_is_open_jtalk_speech(tmp_path, monkeypatch):
+    from bench import speech
+    from kiosk.speech.audio import SAMPLE_RATE
+    from tests.audio_checks import listen
+
+    monkeypatch.setenv("SPEECH_BENCH_CACHE", str(tmp_path))
+    wav = speech.synthesize_ja("引っ越して きました", (1.2, 2.0))
+    heard = listen(wav)  # 0.9 s of silence around it, as a visitor pauses
+    assert 1.2 < heard.seconds < 4 and heard.voiced > 0.25, heard
+    with wave.open(str(wav)) as w:
+        assert w.getframerate() == SAMPLE_RATE  # as the recognizer hears a microphone
+
+
+def test_without_a_japanese_model_the_benchmark_says_how_to_install_one(
+    tmp_path, monkeypatch, capsys
+):
+    from bench import speech
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[speech]\nmodel_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+    monkeypatch.setenv("WARD_KIOSK_CONFIG", str(config))
+    assert speech.run(lang="ja") == []
+    assert "ward-kiosk models install --lang ja" in capsys.readouterr().out
