@@ -114,8 +114,13 @@ class Listening:
         if self.visit is not None:
             self.visit.used_voice = True
         choice_text = self.texts.choice(question.id, choice)
-        self._said_before_next = self.texts.text("ui.speech.chosen", choice=choice_text)
-        self.answer(choice)
+        chosen = self.texts.text("ui.speech.chosen", choice=choice_text)
+        if self.guide.on:
+            self._said_before_next = chosen  # read out with the next screen
+            self.answer(choice)
+        else:
+            self.answer(choice)
+            self.guide.say(chosen, asked=True)  # the visitor is talking: say what was heard
 
     # -- "Did you say …?": a likely answer, confirmed by voice or touch -------------
 

@@ -75,6 +75,8 @@ def test_a_likely_answer_is_confirmed_by_voice(run_with, qtbot):
         assert listener.asked[1] == ["no", "yes"], "the second turn listens for yes or no"
         asked = [t for t in speaker.texts("ja") if "でよろしいですか" in t]
         assert asked and "「引っ越してきた（転入）」でよろしいですか？" in asked[0]
+        # Without the voice guide, only what the visitor's voice did is said, not the screen.
+        assert speaker.texts("ja")[-1] == "「引っ越してきた（転入）」を選びました。"
 
 
 def test_a_likely_answer_is_confirmed_by_touch(run_with, qtbot):
