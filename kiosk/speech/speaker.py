@@ -20,6 +20,7 @@ from kiosk.speech.tts import (
     SpeakError,
     SpeakerState,
     Utterance,
+    audio_seconds,
     clamp_volume,
     find_player,
     wav_seconds,
@@ -335,16 +336,6 @@ class KioskSpeaker:
                 callback(busy)
             except Exception:
                 log.exception("a speech watcher failed")
-
-
-def audio_seconds(path: Path) -> float:
-    """Length of a WAV file the engine wrote (0 when it holds no frames)."""
-    try:
-        return wav_seconds(path)
-    except SpeakError:
-        if path.is_file() and path.stat().st_size > 0:
-            return 0.0
-        raise
 
 
 def join_wavs(parts: Sequence[Path], out: Path) -> float:

@@ -184,11 +184,17 @@ def find_player() -> list[str] | None:
 
 def wav_seconds(path: Path) -> float:
     """Length of a WAV file; SpeakError if it is not one or holds no sound."""
+    seconds = audio_seconds(path)
+    if not seconds:
+        raise SpeakError(f"{path} holds no sound")
+    return seconds
+
+
+def audio_seconds(path: Path) -> float:
+    """Length of a WAV file, 0 when it holds no frames; SpeakError if it is not one."""
     try:
         with wave.open(str(path), "rb") as f:
             frames, rate = f.getnframes(), f.getframerate()
     except (OSError, EOFError, wave.Error) as e:
         raise SpeakError(f"{path} is not a WAV file: {e}") from e
-    if frames == 0 or rate == 0:
-        raise SpeakError(f"{path} holds no sound")
-    return frames / rate
+    return frames / rate if rate else 0.0

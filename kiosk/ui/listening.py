@@ -115,11 +115,11 @@ class Listening:
             self.visit.used_voice = True
         choice_text = self.texts.choice(question.id, choice)
         chosen = self.texts.text("ui.speech.chosen", choice=choice_text)
-        if self.guide.on:
+        guided = self.guide.on
+        if guided:
             self._said_before_next = chosen  # read out with the next screen
-            self.answer(choice)
-        else:
-            self.answer(choice)
+        self.answer(choice)
+        if not guided:
             self.guide.say(chosen, asked=True)  # the visitor is talking: say what was heard
 
     # -- "Did you say …?": a likely answer, confirmed by voice or touch -------------
