@@ -427,6 +427,8 @@ class KioskWindow(Listening, QMainWindow):
             self.pin.refuse(self._error_text(refused))
         else:
             code = getattr(error, "code", "")
+            if code == "card_removed":  # known now; the reader monitor may report it later
+                self._cards = dict.fromkeys(self._cards, False)
             self.show_identity(await_removal=code != "card_removed", error=error)
 
     def _ask_pin_again(self, error: Exception) -> None:
