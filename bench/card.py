@@ -132,7 +132,7 @@ def _measure(runs: int) -> dict[str, object]:
     from kiosk.card.service import CardService
 
     with _virtual_reader() as (reader, log, which):
-        service = CardService(reader)
+        service = CardService(reader, allow_virtual=True)
         _, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         calls = {
             "ours": lambda: service.read_card(PIN),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.card.errors import ReaderNotConfiguredError
 from kiosk.card.monitor import ReaderEvent, ReaderMonitor
 from kiosk.card.service import CardService
 from kiosk.checkout import Checkout
@@ -16,6 +18,9 @@ from kiosk.tickets import ticket_printer_from_settings
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
+    from kiosk.ward_keys import Role
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,18 +33,21 @@ class Devices:
         self.checkout.close()
 
 
-def assemble(context: KioskContext) -> Devices:
+def assemble(context: KioskContext, *, role: Role = "kiosk") -> Devices:
+    """The devices of a kiosk; ``role="counter"`` for staff commands that read visits back."""
     settings = context.settings
-    forms = configured_printer(settings, settings.printing.forms_printer)
+    forms = configured_printer(settings, settings.printing.forms_printer, "printing.forms_printer")
     tickets = ticket_printer_from_settings(settings)
 
     def open_store() -> Store:
-        from kiosk.storage import Store
+        from kiosk.ward_keys import open_store
 
-        return Store.open(settings.database_url(), settings.key_file())
+        return open_store(settings, role)
 
-    reader = settings.card.reader or None
-    card = CardService(reader=reader)
+    reader = settings.card.reader_name()
+    if reader is None and not settings.card.allow_virtual_reader:
+        log.error("%s; the card screen sends visitors to staff", ReaderNotConfiguredError())
+    card = CardService(reader=reader, allow_virtual=settings.card.allow_virtual_reader)
 
     def watch_readers(callback: Callable[[ReaderEvent], None]) -> ReaderMonitor:
         return ReaderMonitor(callback, reader)

@@ -7,13 +7,12 @@ need?". It holds no text: visitor-facing words live in ``resources/i18n/``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.resources import resource
+from kiosk.resources import TomlFileError, read_toml, resource
 
 
 class CatalogError(ValueError):
@@ -164,12 +163,11 @@ class Catalog:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        return read_toml(path)
     except FileNotFoundError as e:
         raise CatalogError(f"{path}: file not found") from e
-    except tomllib.TOMLDecodeError as e:
-        raise CatalogError(f"{path}: not valid TOML: {e}") from e
+    except TomlFileError as e:
+        raise CatalogError(str(e)) from None
 
 
 def _load_tree(path: Path) -> QuestionTree:

@@ -2,7 +2,9 @@
 
 Blocking; the UI runs it on a worker thread. A printer failure never loses the
 visit: it is stored before anything is printed, and the ticket is shown on
-screen whatever the printers do.
+screen whatever the printers do. A visit's :class:`CheckoutProgress` goes with
+every attempt, so "Try again" after a failure issues no second ticket and prints
+nothing twice.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kiosk.printing import (
     PrintFailed,
     PrintJob,
     print_and_wait,
+    purge_printed,
 )
 from kiosk.services import CardReader
 from kiosk.tickets import TicketPrinter, build_slip
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 # waiting for them at start-up.
 
 log = logging.getLogger(__name__)
+
+STALE_VISIT = timedelta(hours=2)  # no visit takes this long: one still open was left
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,54 @@ class DifferentCardError(Exception):
 
     def __init__(self) -> None:
         super().__init__("the card on the reader is not the one read at the start of the visit")
+
+
+class CheckoutAbandoned(Exception):
+    """The visitor was sent to staff (the busy screen's deadline): this attempt stops."""
+
+    code = "sent_to_staff"
+
+
+class CheckoutProgress:
+    """How far one visit's checkout got, kept across its attempts ("Try again").
+
+    Written by the worker running :meth:`Checkout.complete`; the GUI thread reads
+    ``reference``, ``ticket`` and ``printing`` and may call :meth:`give_up`.
+    """
+
+    def __init__(self) -> None:
+        self.reference = ""  # set once the visit is stored
+        self.ticket: Ticket | None = None
+        self.minutes: int | None = None  # the wait estimate; None prints none
+        self.issuing = False  # an attempt asked for a ticket (it may exist though it failed)
+        self.printing = False  # the database part is done; the printers have the visit
+        self.forms: list[PrintJob] | None = None  # None until the forms were handed over
+        self.forms_error = ""
+        self.followed = False
+        self.tickets: list[PrintJob] | None = None
+        self.ticket_error = ""
+        self._given_up = threading.Event()
+
+    def give_up(self) -> None:
+        """Stop at the next step: the visitor has been sent to staff."""
+        self._given_up.set()
+
+    @property
+    def given_up(self) -> bool:
+        return self._given_up.is_set()
+
+    def check(self) -> None:
+        """Raise CheckoutAbandoned once ``give_up`` was called."""
+        if not self.given_up:
+            return
+        ticket = f"ticket {self.ticket.code} stays in the queue" if self.ticket else "no ticket"
+        log.warning(
+            "visit %s: the visitor was sent to staff before it finished (%s); nothing "
+            "more is printed for it",
+            self.reference or "(not stored)",
+            ticket,
+        )
+        raise CheckoutAbandoned
 
 
 class Checkout:
@@ -117,9 +170,13 @@ class Checkout:
         return purged
 
     def purge_expired(self) -> int:
-        """Delete card data older than the retention period; returns how many visits."""
-        days = self.context.settings.kiosk.personal_data_retention_days
-        return self.store.purge_personal_data(timedelta(days=days))
+        """Delete card data and printed PDFs older than the retention period; returns
+        how many visits. The PDFs go first: they need no database."""
+        settings = self.context.settings
+        keep = timedelta(days=settings.kiosk.personal_data_retention_days)
+        purge_printed(settings.output_dir(), keep)
+        self.store.abandon_stale_visits(STALE_VISIT)  # e.g. a kiosk that lost power
+        return self.store.purge_personal_data(keep)
 
     def close(self) -> None:
         with self._lock:
@@ -127,23 +184,62 @@ class Checkout:
                 self._store.close()
                 self._store = None
 
-    def complete(self, visit: Visit) -> Outcome:
-        """Store the visit, issue its ticket and print. Raises StorageError if the DB is down."""
-        settings = self.context.settings
-        reference = self.store.save_visit(visit, kiosk_id=settings.kiosk.id, status="completed")
-        ticket = visit.ticket or self._issue(visit, reference)
-        deadline = time.monotonic() + settings.printing.job_timeout_seconds
-        # The forms go first so the printer works while the ticket prints; a failure
-        # of one printer never keeps the other from printing.
-        forms, forms_error = _attempt(lambda: self._print_forms(visit, ticket))
-        tickets, ticket_error = _attempt(lambda: [self._print_ticket(visit, ticket, reference)])
-        if not forms_error:
-            forms_error = self._follow(forms, deadline)
-        for printer, code in (("forms", forms_error), ("ticket", ticket_error)):
-            if code:
-                log.warning("printing the %s for visit %s failed: %s", printer, reference, code)
-        jobs = (*forms, *tickets)
-        return Outcome(reference, ticket, jobs, forms_error, ticket_error, self._folder())
+    def complete(self, visit: Visit, progress: CheckoutProgress | None = None) -> Outcome:
+        """Store the visit, issue its ticket and print.
+
+        Call it again with the same ``progress`` after a failure: the visit keeps its
+        one ticket, and a job already handed to a printer is not submitted again.
+        Raises StorageError while the visit or its ticket cannot be stored, and
+        CheckoutAbandoned after ``progress.give_up()``.
+        """
+        progress = progress or CheckoutProgress()
+        ticket = progress.ticket or self._store_and_issue(visit, progress)
+        progress.printing = True
+        self._print(visit, ticket, progress)
+        jobs = (*(progress.forms or ()), *(progress.tickets or ()))
+        return Outcome(
+            progress.reference,
+            ticket,
+            jobs,
+            progress.forms_error,
+            progress.ticket_error,
+            self._folder(),
+        )
+
+    def _store_and_issue(self, visit: Visit, progress: CheckoutProgress) -> Ticket:
+        """The database part: store the visit, take its ticket (one an earlier attempt
+        issued before it failed, or a new one) and the wait estimate."""
+        kiosk_id = self.context.settings.kiosk.id
+        visit.reference = visit.reference or progress.reference  # stored once, then updated
+        reference = self.store.save_visit(visit, kiosk_id=kiosk_id, status="completed")
+        progress.reference = reference
+        progress.check()
+        ticket = visit.ticket
+        if ticket is None and progress.issuing:  # the last attempt may have got that far
+            ticket = self.store.ticket_of_visit(reference)
+        progress.issuing = True
+        progress.ticket = ticket or self._issue(visit, reference)
+        progress.minutes = self._estimate(progress.ticket)
+        progress.check()
+        return progress.ticket
+
+    def _print(self, visit: Visit, ticket: Ticket, progress: CheckoutProgress) -> None:
+        """Each job once per visit. The forms go first so the printer works while the
+        ticket prints; a failure of one printer never keeps the other from printing."""
+        deadline = time.monotonic() + self.context.settings.printing.job_timeout_seconds
+        if progress.forms is None:
+            progress.forms, progress.forms_error = _attempt(
+                lambda: self._print_forms(visit, ticket)
+            )
+        if progress.tickets is None:
+            progress.tickets, progress.ticket_error = _attempt(
+                lambda: [self._print_ticket(visit, ticket, progress)]
+            )
+        if not progress.followed:
+            forms = progress.forms or []
+            progress.forms_error = progress.forms_error or self._follow(forms, deadline)
+            progress.followed = True
+            _log_failures(progress)
 
     def _follow(self, jobs: list[PrintJob], deadline: float) -> str:
         """Wait for the form jobs until they are done; the first error code, or ""."""
@@ -242,8 +338,11 @@ class Checkout:
             )
         return document.pdf
 
-    def _print_ticket(self, visit: Visit, ticket: Ticket, reference: str) -> PrintJob:
+    def _estimate(self, ticket: Ticket) -> int | None:
+        """The wait in minutes; None when the database cannot say (the ticket prints
+        without an estimate rather than not at all)."""
         from kiosk.queue import QueueService
+        from kiosk.storage import StorageError
 
         settings = self.context.settings
         queue = QueueService(
@@ -252,12 +351,19 @@ class Checkout:
             settings.counters,
             max_passes=settings.queue.max_passes,
         )
+        try:
+            return queue.estimate_minutes(ticket.category, ticket.waiting_ahead)
+        except StorageError as e:
+            log.warning("no wait estimate for ticket %s (%s): printed without", ticket.code, e.code)
+            return None
+
+    def _print_ticket(self, visit: Visit, ticket: Ticket, progress: CheckoutProgress) -> PrintJob:
         slip = build_slip(
             ticket,
-            reference=reference,
+            reference=progress.reference,
             texts=self.context.texts_for(visit.language),
             settings=self.context.settings,
-            minutes=queue.estimate_minutes(ticket.category, ticket.waiting_ahead),
+            minutes=progress.minutes,
         )
         return self.ticket_printer.print_ticket(slip)
 
@@ -266,6 +372,14 @@ class Checkout:
         printers = (self.forms_printer, ticket_pdf)
         folders = [p.folder for p in printers if isinstance(p, FolderPrinter)]
         return folders[0] if folders else None
+
+
+def _log_failures(progress: CheckoutProgress) -> None:
+    for printer, code in (("forms", progress.forms_error), ("ticket", progress.ticket_error)):
+        if code:
+            log.warning(
+                "printing the %s for visit %s failed: %s", printer, progress.reference, code
+            )
 
 
 def _attempt(submit: Callable[[], list[PrintJob]]) -> tuple[list[PrintJob], str]:

@@ -9,7 +9,7 @@ import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,11 +17,28 @@ from kiosk.cli_common import config_option, settings_from
 from kiosk.config import ConfigError, Settings
 from kiosk.resources import resource
 
+if TYPE_CHECKING:
+    from kiosk.context import KioskContext
+
 DEMO_PERSONA = "demo.toml"
 log = logging.getLogger(__name__)
 
 
-@click.group()
+class KioskGroup(click.Group):
+    """The command group; a ward's broken catalog or translation file is an error message
+    naming the file, from whichever command reads it, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from kiosk.catalog import CatalogError
+        from kiosk.i18n import TranslationError
+
+        try:
+            return super().invoke(ctx)
+        except (CatalogError, TranslationError) as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=KioskGroup)
 @click.version_option(package_name="ward-kiosk")
 def main() -> None:
     """Self-service counter kiosk for ward offices."""
@@ -34,7 +51,11 @@ def main() -> None:
 
 @main.command()
 @config_option
-@click.option("--demo", is_flag=True, help="Start the virtual My Number card and pcscd if needed.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Start the virtual My Number card and pcscd if needed; allow the virtual reader.",
+)
 @click.option("--windowed", is_flag=True, help="A window instead of full screen (development).")
 @click.option(
     "--persona",
@@ -50,12 +71,11 @@ def run(
     quit_when_shown: bool,
 ) -> None:
     """Start the kiosk window."""
-    from kiosk.context import KioskContext
-
-    try:
-        context = KioskContext.load(settings=settings_from(config_file))
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
+    settings = settings_from(config_file)
+    context = load_context(demo_settings(settings) if demo else settings)
+    if demo:
+        _demo_keys(context.settings)
+    _check_keys(context.settings)
     persona = persona or resource("personas", DEMO_PERSONA)
     demo_card = DemoCard(persona) if demo else None
     if demo_card is not None:
@@ -76,6 +96,48 @@ def run(
         if demo_card is not None:
             demo_card.stop()
     sys.exit(code)
+
+
+def _check_keys(settings: Settings) -> None:
+    """A kiosk with a missing or wrong ward key stops here, saying which and what to do."""
+    from kiosk.storage import StorageError
+    from kiosk.ward_keys import check_keys
+
+    try:
+        check_keys(settings, "kiosk")
+    except StorageError as e:
+        raise click.ClickException(f"{e} (see: ward-kiosk doctor)") from None
+
+
+def _demo_keys(settings: Settings) -> None:
+    """Demo mode: one PC is kiosk and counter, so it gets a ward key pair of its own."""
+    from kiosk.storage import StorageError
+    from kiosk.ward_keys import ensure_demo_keys
+
+    try:
+        ensure_demo_keys(settings)
+    except StorageError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """``settings`` for demo mode: the virtual reader may serve (card.allow_virtual_reader),
+    and forms go to the output folder when no queue is set (printing.folder_printer)."""
+    card = settings.card.model_copy(update={"allow_virtual_reader": True})
+    printing = settings.printing.model_copy(update={"folder_printer": True})
+    return settings.model_copy(update={"card": card, "printing": printing})
+
+
+def load_context(settings: Settings) -> KioskContext:
+    """Catalog and translations for ``settings``; a bad file is a message, not a traceback."""
+    from kiosk.catalog import CatalogError
+    from kiosk.context import KioskContext
+    from kiosk.i18n import TranslationError
+
+    try:
+        return KioskContext.load(settings=settings)
+    except (ConfigError, CatalogError, TranslationError) as e:
+        raise click.ClickException(str(e)) from None
 
 
 class DemoCard:
@@ -124,8 +186,11 @@ def _demo_banner(settings: Settings, persona: Path) -> None:
         pin = tomllib.load(f).get("pin", "?")
     click.echo("Demo mode: a virtual My Number card is on the reader 'Virtual PCD'.")
     click.echo(f"  PIN of the virtual demo card: {pin}   (persona: {persona})")
+    click.echo("  Virtual readers are allowed in demo mode only (card.allow_virtual_reader).")
     click.echo(f"  Printed forms and tickets go to: {settings.output_dir()}")
-    click.echo(f"  Database: {settings.database_url()}")
+    from kiosk.db_settings import hide_password
+
+    click.echo(f"  Database: {hide_password(settings.database_url())}")
 
 
 @main.group()
@@ -137,14 +202,12 @@ def config() -> None:
 @config_option
 def config_show(config_file: Path | None) -> None:
     """Validate the settings and print them as JSON (defaults filled in)."""
-    from kiosk.context import KioskContext
-
     settings = settings_from(config_file)
-    try:
-        KioskContext.load(settings=settings)
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(json.dumps(settings.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    load_context(settings)
+    from kiosk.db_settings import settings_for_display
+
+    shown = settings_for_display(settings)  # database passwords as ***
+    click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
 
 @main.group()
@@ -156,29 +219,35 @@ def data() -> None:
 @config_option
 @click.option("--days", type=int, default=None, help="Override the retention period.")
 def data_purge(config_file: Path | None, days: int | None) -> None:
-    """Delete card data of visits older than the retention period."""
-    from kiosk.storage import StorageError, Store
+    """Delete card data of visits, and printed PDFs, older than the retention period."""
+    from kiosk.printing import purge_printed
+    from kiosk.storage import StorageError
+    from kiosk.ward_keys import open_store
 
     settings = settings_from(config_file)
     keep = settings.kiosk.personal_data_retention_days if days is None else days
+    pdfs = purge_printed(settings.output_dir(), timedelta(days=keep))
     try:
-        store = Store.open(settings.database_url(), settings.key_file())
+        store = open_store(settings, "board")  # deleting needs no key
         try:
             count = store.purge_personal_data(timedelta(days=keep))
         finally:
             store.close()
     except StorageError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(json.dumps({"purged_visits": count, "retention_days": keep}))
+    click.echo(json.dumps({"purged_visits": count, "purged_pdfs": pdfs, "retention_days": keep}))
 
 
 def _mount_commands() -> None:
     from kiosk.about import about
+    from kiosk.audit_cli import audit
     from kiosk.board_cli import board
     from kiosk.card.cli import card
     from kiosk.counter_cli import counter
+    from kiosk.db_cli import db
     from kiosk.doctor import doctor
     from kiosk.forms.cli import forms
+    from kiosk.key_cli import key
     from kiosk.print_cli import print_group
     from kiosk.queue_cli import queue
     from kiosk.speech.cli import models, speech
@@ -187,11 +256,14 @@ def _mount_commands() -> None:
     from kiosk.stats_cli import stats
 
     main.add_command(about)
+    main.add_command(audit)
     main.add_command(board)
     main.add_command(card)
     main.add_command(counter)
+    main.add_command(db)
     main.add_command(doctor)
     main.add_command(forms)
+    main.add_command(key)
     main.add_command(print_group)
     main.add_command(queue)
     speech.add_command(say)

@@ -1,8 +1,12 @@
-"""Options every ``ward-kiosk`` command shares."""
+"""Options every ``ward-kiosk`` command shares, and who runs it (for the access log)."""
 
 from __future__ import annotations
 
+import getpass
+import os
+import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,6 +15,7 @@ import click
 from kiosk.config import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+ACTOR_MAX = 100  # kiosk.storage.models.ACTOR_MAX, without loading SQLAlchemy
 
 
 def config_option(fn: F) -> F:
@@ -29,3 +34,38 @@ def settings_from(config_file: Path | None) -> Settings:
         return load_settings(config_file)
     except ConfigError as e:
         raise click.ClickException(str(e)) from None
+
+
+def os_account() -> str:
+    """The operating-system account running this process, from the system's user database.
+
+    Not ``$LOGNAME`` or ``$USER``: anyone can set those. On Windows the logged-in
+    account (GetUserNameW), else what ``getpass`` finds.
+    """
+    if sys.platform == "win32":
+        try:
+            return os.getlogin()
+        except OSError:
+            return getpass.getuser()
+    import pwd
+
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # a uid without a passwd entry (containers)
+        return f"uid={uid}"
+
+
+def cli_actor() -> str:
+    """The access log's actor for a command-line action: ``cli:<OS account>``."""
+    return f"cli:{os_account()}"[:ACTOR_MAX]
+
+
+def iso_date(ctx: click.Context, param: click.Parameter, value: str) -> date:
+    """A click callback: ``value`` as a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-04-01"
+        ) from None

@@ -74,6 +74,10 @@ class KioskSettings(_Section):
     heartbeat_seconds: int = Field(60, ge=10, le=3600)
     """How often the kiosk records its health (card reader, printers, speech models) in
     the database, for the counter app; silent for three intervals counts as down."""
+    busy_deadline_seconds: float = Field(20, ge=1, le=300)
+    """The longest the "Printing…" screen waits for the database (storing the visit,
+    issuing the ticket); past it the visitor is sent to staff, the visit kept. Once the
+    forms are with the printer it waits up to ``printing.job_timeout_seconds`` more."""
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -83,9 +87,33 @@ class KioskSettings(_Section):
 
 class DatabaseSettings(_Section):
     url: str = ""
-    """SQLAlchemy URL; empty means SQLite in the user's data directory."""
+    """SQLAlchemy URL; empty means SQLite in the user's data directory. A PostgreSQL server
+    on another machine needs ``sslmode=verify-full`` in the URL (or ``allow_insecure``)."""
+    password_file: str = ""
+    """File holding the password for ``url`` (owner-only, not a symlink); empty: the
+    password in the URL, or libpq's own (~/.pgpass)."""
+    role: Literal["", "kiosk", "counter", "board"] = ""
+    """The role this PC's database user belongs to (PostgreSQL): its rights are checked
+    at start and by ``doctor``; empty: taken from the command (run, counter, board)."""
+    migration_url: str = ""
+    """The URL ``ward-kiosk db upgrade`` connects with: the migration role, owner of the
+    schema (PostgreSQL); empty means ``url``."""
+    migration_password_file: str = ""
+    """File holding the password for ``migration_url``, like ``password_file``."""
+    allow_insecure: bool = False
+    """Accept a PostgreSQL server on another machine without verified TLS: only where IT
+    protects the network otherwise (``doctor`` warns)."""
+    connect_timeout_seconds: int = Field(5, ge=2, le=120)
+    """How long to wait for the PostgreSQL server to accept a connection."""
+    statement_timeout_seconds: int = Field(10, ge=1, le=3600)
+    """The longest one PostgreSQL statement may run before the server cancels it."""
+    private_key_file: str = ""
+    """The ward private key (counter PCs only); empty means ``<config dir>/ward-key.pem``."""
+    public_key_file: str = ""
+    """The ward public key (kiosks); empty means ``<config dir>/ward-key.pub.pem``."""
     key_file: str = ""
-    """File holding the encryption key; empty means ``<config dir>/data.key``."""
+    """The symmetric key of releases before the ward key pair, used only to read rows
+    stored then until they expire; empty means ``<config dir>/data.key`` if it exists."""
 
 
 EscposConnection = Literal["", "network", "usb", "serial"]
@@ -140,12 +168,17 @@ class EscposSettings(_Section):
 
 class PrintingSettings(_Section):
     forms_printer: str = ""
-    """CUPS queue for forms; empty writes PDFs to ``output_dir`` instead."""
+    """CUPS queue for forms; required unless ``folder_printer`` is on."""
     ticket_printer: str = ""
-    """CUPS queue for PDF tickets; empty writes PDFs to ``output_dir`` instead."""
+    """CUPS queue for PDF tickets (or ``[printing.escpos]``); without either, the ticket
+    is shown on screen only, or written to ``output_dir`` when ``folder_printer`` is on."""
     cups_server: str = ""
     output_dir: str = ""
-    """Where PDFs go when no printer is set; empty means ``<data dir>/printed``."""
+    """Where the folder printer writes PDFs; empty means ``<data dir>/printed``."""
+    folder_printer: bool = False
+    """Write forms and tickets as PDF files to ``output_dir`` when no queue is set: for
+    demos and tests only (on in demo mode), since the files hold personal data. Off, a
+    missing queue is an error (``doctor``) and the visitor is sent to staff."""
     job_timeout_seconds: float = Field(60, ge=5, le=600)
     """How long the kiosk follows a CUPS job before telling the visitor staff will print."""
     escpos: EscposSettings = EscposSettings()
@@ -154,7 +187,15 @@ class PrintingSettings(_Section):
 
 class CardSettings(_Section):
     reader: str = ""
-    """Part of the card reader's name; empty takes the first reader."""
+    """Part of the card reader's name (case-insensitive), e.g. "ACS ACR39U". Required on a
+    kiosk visitors use; empty takes any reader only where virtual readers are allowed."""
+    allow_virtual_reader: bool = False
+    """Let a virtual reader (vsmartcard's "Virtual PCD") serve: demo mode and the tests only.
+    Off, such readers are refused before anything, a PIN least of all, is sent to them."""
+
+    def reader_name(self) -> str | None:
+        """``reader`` without surrounding spaces, None when empty."""
+        return self.reader.strip() or None
 
 
 class VoiceSettings(_Section):
@@ -176,6 +217,9 @@ class SpeechSettings(_Section):
     """Vosk model folder per language code; a language without one hides the Speak button."""
     model_dir: str = ""
     """Where `ward-kiosk models install` puts models; empty means ``<data dir>/models``."""
+    model_max_mb: int = Field(2048, ge=1, le=65536)
+    """The largest model `models install` takes, in MiB: the zip file, and its files
+    unpacked (as declared in the zip and as actually read)."""
     listen_on_every_screen: bool = False
     """Listen whenever a choice screen is shown, not only after Speak is touched."""
     read_aloud: bool = True
@@ -219,6 +263,11 @@ class CounterAppSettings(_Section):
     """The counter this PC stands at (an id of ``[counters]``), chosen first at sign-in."""
     idle_sign_out_seconds: int = Field(300, ge=30, le=3600)
     """Seconds without input before the counter app signs the member out."""
+    session_max_hours: float = Field(10, gt=0, le=24)
+    """Hours after sign-in when a session ends however busy the member is (sign in again)."""
+    supervisor_second_factor: bool = True
+    """Supervisors type an authenticator app's code (TOTP) after their PIN; enrol with
+    ``ward-kiosk staff enrol-totp``. Off only where the ward accepts PIN-only supervisors."""
 
 
 class Settings(_Section):
@@ -245,6 +294,14 @@ class Settings(_Section):
 
     def key_file(self) -> Path:
         return Path(self.database.key_file) if self.database.key_file else config_dir() / "data.key"
+
+    def private_key_file(self) -> Path:
+        configured = self.database.private_key_file
+        return Path(configured) if configured else config_dir() / "ward-key.pem"
+
+    def public_key_file(self) -> Path:
+        configured = self.database.public_key_file
+        return Path(configured) if configured else config_dir() / "ward-key.pub.pem"
 
     def speech_model_dir(self) -> Path:
         return Path(self.speech.model_dir) if self.speech.model_dir else data_dir() / "models"
@@ -302,6 +359,10 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"configuration file {path} does not exist") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"configuration file {path} is not valid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"configuration file {path} is not UTF-8 text (byte {e.start}): save it as UTF-8"
+        ) from None
 
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:

@@ -1,8 +1,11 @@
 """The counter's side of a visit: call tickets, open what the visitor entered, correct, reprint.
 
 Qt-free and blocking (the counter app calls it from worker threads). Every method takes
-the signed-in staff ``Session``; every look at a visit's card data is written to the
-access log with the staff ID before the data is returned.
+the signed-in staff ``Session`` and first reads the member again from the database
+(``kiosk.staff.current_member``): a member deactivated, demoted or past the session's
+maximum length is refused at the next action. A visit opens for the counter whose ticket
+it is today, otherwise only with a reason (``kiosk.counter_access``); every look at a
+visit's card data is written to the access log before the data is returned.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from typing import Protocol
 
 from kiosk.config import ConfigError
 from kiosk.context import KioskContext
+from kiosk.counter_access import Access, visit_access
 from kiosk.i18n import Translations, available_languages
-from kiosk.person import Person, mask_individual_number
+from kiosk.person import MAX_TEXT_LENGTH, Person, mask_individual_number, text_fault
 from kiosk.printing import JobOutcome
 from kiosk.queue import QueueService
-from kiosk.staff import NotAllowed, Session
+from kiosk.staff import NotAllowed, Session, StaffMember, current_member
 from kiosk.storage import QueueTicket, Store
 from kiosk.visit import QR_PREFIX, Visit
 from kiosk.wareki import to_wareki
@@ -31,8 +35,8 @@ log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"[A-Z0-9]{6,16}")
 _TICKET_CODE = re.compile(r"([A-Z])-?(\d{1,4})")
 CORRECTABLE = ("name", "name_kana", "address", "birth_date", "sex")
-_MAX_LENGTH = {"name": 100, "name_kana": 100, "address": 300}
 SEXES = ("male", "female", "not_applicable")
+TICKET_ACTIONS = ("call_again", "start", "done", "no_show")
 
 
 class Reprint(Protocol):
@@ -140,24 +144,47 @@ class CounterDesk:
         number = self.context.settings.counters[counter].number
         return self.texts.text("ui.counter.label", number=number, name=self._counter_name(counter))
 
-    def waiting(self, counter: str) -> list[QueueTicket]:
+    def waiting(self, session: Session, counter: str) -> list[QueueTicket]:
         """Today's tickets waiting for ``counter``, first come first (priority marked)."""
+        self._member(session)
         return self.store.waiting_tickets(self.queue.categories_of(counter))
 
     def call_next(self, session: Session, counter: str) -> QueueTicket | None:
+        self._member(session)
         return self.queue.call_next(counter)
 
     def call_code(self, session: Session, code: str, counter: str) -> QueueTicket:
         """Call today's ticket ``code`` out of turn (it must be waiting or a no-show)."""
+        self._member(session)
         ticket = self.store.find_ticket(code)
         return self.queue.call_ticket(ticket.id, counter)
+
+    def call_ticket(self, session: Session, ticket_id: int, counter: str) -> QueueTicket:
+        self._member(session)
+        return self.queue.call_ticket(ticket_id, counter)
+
+    def change(self, session: Session, action: str, ticket_id: int, counter: str) -> QueueTicket:
+        """``action`` (call_again, start, done, no_show) on the counter's current ticket."""
+        if action not in TICKET_ACTIONS:
+            raise ValueError(f"unknown ticket action {action!r}; one of {TICKET_ACTIONS}")
+        self._member(session)
+        change: Callable[[int, str], QueueTicket] = getattr(self.queue, action)
+        return change(ticket_id, counter)
+
+    def transfer(
+        self, session: Session, ticket_id: int, category: str, counter: str
+    ) -> QueueTicket:
+        """Send the visitor on to ``category``; returns the new ticket."""
+        self._member(session)
+        return self.queue.transfer(ticket_id, category, counter)
 
     def set_priority(
         self, session: Session, ticket_id: int, priority: bool, counter: str
     ) -> QueueTicket:
         """Staff's decision that a waiting visitor goes first (or not)."""
+        member = self._member(session)
         ticket = self.store.set_ticket_priority(ticket_id, priority, counter=counter)
-        log.info("ticket %s priority %s by %s", ticket.code, priority, session.member.staff_id)
+        log.info("ticket %s priority %s by %s", ticket.code, priority, member.staff_id)
         return ticket
 
     # -- the visit ----------------------------------------------------------------
@@ -165,31 +192,43 @@ class CounterDesk:
     def visit_reference(self, ticket: QueueTicket) -> str | None:
         return self.store.visit_reference_of_ticket(ticket.id)
 
-    def open_visit(self, session: Session, reference: str, *, via: str) -> VisitView:
-        """The visit with its card data decrypted, the number masked; logged first."""
-        self.store.log_access(
-            actor=session.member.actor,
-            action="visit_viewed",
-            visit_reference=reference,
-            detail=f"via={via}",
-        )
+    def open_visit(
+        self, session: Session, reference: str, *, via: str, counter: str, reason: str = ""
+    ) -> VisitView:
+        """The visit with its card data decrypted, the number masked; logged first.
+
+        ReasonRequired (nothing read or logged) unless it is ``counter``'s visit today
+        or a ``reason`` is given; the reason is logged with the view.
+        """
+        member, access = self._access(session, reference, counter, reason)
+        self._log(member, "visit_viewed", reference, access.detail(f"via={via}"))
         visit = self.store.load_visit(reference)
         return self._view(visit)
 
-    def reveal_number(self, session: Session, reference: str) -> VisitView:
-        """The visit with its individual number in full: supervisors only, logged first."""
-        if not session.member.is_supervisor:
+    def reveal_number(
+        self, session: Session, reference: str, *, counter: str, reason: str = ""
+    ) -> VisitView:
+        """The visit with its individual number in full: supervisors only (as the database
+        says now), logged first."""
+        member, access = self._access(session, reference, counter, reason)
+        if not member.is_supervisor:
             raise NotAllowed("Only a supervisor can show the individual number in full.")
-        self.store.log_access(
-            actor=session.member.actor,
-            action="individual_number_revealed",
-            visit_reference=reference,
-        )
+        self._log(member, "individual_number_revealed", reference, access.detail())
         visit = self.store.load_visit(reference)
         return self._view(visit, reveal=True)
 
-    def correct(self, session: Session, reference: str, field: str, value: str) -> VisitView:
+    def correct(
+        self,
+        session: Session,
+        reference: str,
+        field: str,
+        value: str,
+        *,
+        counter: str,
+        reason: str = "",
+    ) -> VisitView:
         """Correct one item of the card data (e.g. add the フリガナ the card lacks)."""
+        member, access = self._access(session, reference, counter, reason)
         visit = self.store.load_visit(reference)
         if visit.person is None:
             raise CorrectionRefused(
@@ -198,19 +237,38 @@ class CounterDesk:
                 "the retention period): fill the form in by hand.",
             )
         person = corrected(visit.person, field, value)
-        self.store.log_access(
-            actor=session.member.actor,
-            action="visit_corrected",
-            visit_reference=reference,
-            detail=f"field={field}",
-        )
+        self._log(member, "visit_corrected", reference, access.detail(f"field={field}"))
         self.store.correct_person(reference, person)
         visit.person = person
         return self._view(visit)
 
-    def reprint(self, session: Session, reference: str) -> JobOutcome:
+    def reprint(
+        self, session: Session, reference: str, *, counter: str, reason: str = ""
+    ) -> JobOutcome:
         """Print the cover page and forms again (with any corrections), and follow the job."""
-        return self._reprint(reference, actor=session.member.actor)
+        member, access = self._access(session, reference, counter, reason)
+        if access.why:  # the reprint's own log entry has no room for the reason
+            self._log(member, "forms_reprint_requested", reference, access.detail())
+        return self._reprint(reference, actor=member.actor)
+
+    # -- checks -----------------------------------------------------------------------
+
+    def _member(self, session: Session) -> StaffMember:
+        """The member as the database has them now; SessionEnded otherwise."""
+        return current_member(self.store, session)
+
+    def _access(
+        self, session: Session, reference: str, counter: str, reason: str
+    ) -> tuple[StaffMember, Access]:
+        member = self._member(session)
+        return member, visit_access(
+            self.store, reference, self.queue.categories_of(counter), reason
+        )
+
+    def _log(self, member: StaffMember, action: str, reference: str, detail: str) -> None:
+        self.store.log_access(
+            actor=member.actor, action=action, visit_reference=reference, detail=detail
+        )
 
     # -- building the view ------------------------------------------------------------
 
@@ -309,10 +367,11 @@ def corrected(person: Person, field: str, value: str) -> Person:
         return replace(person, sex=value)  # type: ignore[arg-type]  # checked just above
     if not value and field != "name_kana":
         raise CorrectionRefused("empty", "This item cannot be empty.")
-    if len(value) > _MAX_LENGTH[field] or any(ord(ch) < 32 for ch in value):
+    if text_fault(field, value) is not None:  # the rule for text read from a card too
         raise CorrectionRefused(
             "too_long",
-            f"At most {_MAX_LENGTH[field]} characters, on one line, without control characters.",
+            f"At most {MAX_TEXT_LENGTH[field]} characters, on one line, without control"
+            " characters.",
         )
     if field == "name":
         return replace(person, name=value)

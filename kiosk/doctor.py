@@ -16,14 +16,15 @@ from typing import Literal
 
 import click
 
-from kiosk.card.cli import reader_status
 from kiosk.cli_common import config_option
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.printing import (
     CupsPrinter,
     FolderPrinter,
+    NoPrinter,
     PrinterError,
     PrinterUnavailable,
+    folder_of,
     printer_from_settings,
 )
 from kiosk.resources import resource
@@ -63,11 +64,14 @@ def one_line(text: str) -> str:
 
 def run_checks(config_file: Path | None = None, *, speech: bool = True) -> list[Check]:
     """Every check, in the order printed; ``speech`` False skips loading the models."""
+    from kiosk.doctor_card import card_checks
+    from kiosk.doctor_database import database_access_checks
+
     settings, settings_result = settings_check(config_file)
-    if settings is None:  # only the reader (any reader) can be checked without settings
-        return [settings_result, card_reader_check(None)]
-    reader = settings.card.reader or None
-    checks = [settings_result, database_check(settings), card_reader_check(reader)]
+    if settings is None:  # only the readers pcscd shows can be listed without settings
+        return [settings_result, *card_checks(None)]
+    checks = [settings_result, database_check(settings), *database_access_checks(settings)]
+    checks += card_checks(settings.card)
     checks += printer_checks(settings)
     if speech:
         checks += speech_checks(settings)
@@ -104,68 +108,43 @@ def settings_check(config_file: Path | None) -> tuple[Settings | None, Check]:
 
 _DATABASE_ACTIONS = {
     "key_file_insecure": "make the key file owner-only: chmod 600 {key_file}",
-    "key_file_invalid": "fix database.key_file or its folder's permissions; a damaged "
-    "{key_file} must be restored from backup (stored card data needs that key)",
+    "key_file_invalid": "copy the ward's key to {key_file} (a kiosk needs only the public "
+    "key: ward-kiosk key export-public on a counter PC); on the first counter PC of a new "
+    "ward: ward-kiosk key init",
+    "no_ward_key": "on the ward's first counter PC run: ward-kiosk key init",
+    "ward_key_mismatch": "copy the ward's current key to {key_file} "
+    "(ward-kiosk key fingerprint shows which one the database uses)",
 }
 
 
 def database_check(settings: Settings) -> Check:
-    """The database opens (migrations run) with the key, and closes."""
+    """The database opens (migrations run) with this PC's ward key, and closes."""
     from sqlalchemy import make_url
 
-    from kiosk.storage import StorageError, Store
+    from kiosk.storage import StorageError
+    from kiosk.ward_keys import open_store, role_of_this_pc
 
     name = "database"
-    key_file = settings.key_file()
+    role = role_of_this_pc(settings)
+    key_file = settings.private_key_file() if role == "counter" else settings.public_key_file()
     try:
-        Store.open(settings.database_url(), key_file).close()
+        store = open_store(settings, role)
+        fingerprint = store.keyring.fingerprint
+        store.close()
     except StorageError as e:
         default = "fix database.url in the settings, or the disk, folder or server it names"
         action = _DATABASE_ACTIONS.get(e.code, default).format(key_file=key_file)
         return error(name, f"{e.code}: {e}", action)
     url = make_url(settings.database_url()).render_as_string(hide_password=True)
-    return ok(name, f"{url} opens and is up to date; key file {key_file}")
+    holds = (
+        "private key: this PC can read personal data"
+        if role == "counter"
+        else ("public key only: this PC can store personal data but not read it back")
+    )
+    return ok(name, f"{url} opens and is up to date; ward key {fingerprint} ({holds})")
 
 
-# -- 3. card reader ---------------------------------------------------------------
-
-_PCSCD_DOWN = ("connecting to the PC/SC service", "Service not available")
-
-
-def card_reader_check(reader: str | None = None) -> Check:
-    """A reader is there (and matches ``reader``); a card on it is not expected."""
-    report = reader_status(reader)
-    readers = report["readers"]
-    names = [str(r) for r in readers] if isinstance(readers, list) else []
-    message = str(report["message"] or "")
-    if report["error"] == "no_reader":
-        return _no_reader(reader, names, message)
-    if report["error"] is not None:
-        action = "take any card off the reader, check its cable, then: ward-kiosk card status"
-        return error("card reader", f"{report['reader'] or 'reader'}: {message}", action)
-    return _reader_found(report)
-
-
-def _no_reader(reader: str | None, names: list[str], message: str) -> Check:
-    name = "card reader"
-    if any(text in message for text in _PCSCD_DOWN):
-        action = "start the PC/SC service: systemctl enable --now pcscd (package pcscd)"
-        return error(name, f"pcscd is not reachable: {message}", action)
-    if names and reader:
-        detail = f"no reader matching card.reader={reader!r}; readers: {', '.join(names)}"
-        return error(name, detail, "set card.reader to part of a name above, or leave it empty")
-    action = "plug the card reader in (USB) and check that its driver is installed"
-    return error(name, f"no card reader connected ({message})", action)
-
-
-def _reader_found(report: dict[str, object]) -> Check:
-    name, reader = "card reader", report["reader"]
-    if not report["card_present"]:
-        return ok(name, f"{reader} is connected (no card on it)")
-    if report["is_mynumber"] is False:
-        detail = f"{reader}: a card that is not a My Number card is on the reader"
-        return warning(name, detail, "take the card off the reader")
-    return ok(name, f"{reader}: a My Number card is on it, {report['tries_left']} PIN tries left")
+# -- 3. card reader: kiosk/doctor_card.py ------------------------------------------
 
 
 # -- 4. printers ------------------------------------------------------------------
@@ -174,7 +153,7 @@ def _reader_found(report: dict[str, object]) -> Check:
 def printer_checks(settings: Settings) -> list[Check]:
     printing = settings.printing
     server = printing.cups_server or None
-    folder = settings.output_dir()
+    folder = folder_of(settings)
     forms = printer_check("forms printer", printing.forms_printer, folder, server)
     if printing.escpos.connection:
         return [forms, receipt_printer_check(settings)]
@@ -196,8 +175,9 @@ def receipt_printer_check(settings: Settings) -> Check:
     return ok(name, f"{printer.description} answers (paper: {paper})")
 
 
-def printer_check(name: str, queue: str, folder: Path, server: str | None = None) -> Check:
-    """The CUPS queue ``queue`` is ready, or (no queue) the PDF folder is writable."""
+def printer_check(name: str, queue: str, folder: Path | None, server: str | None = None) -> Check:
+    """The CUPS queue ``queue`` is ready; with no queue, the folder printer's folder is
+    writable (a warning: demo only), or, with the folder printer off, an error."""
     try:
         printer = printer_from_settings(queue, folder, server=server)
     except ValueError as e:
@@ -206,6 +186,10 @@ def printer_check(name: str, queue: str, folder: Path, server: str | None = None
         return _cups_check(name, printer)
     if isinstance(printer, FolderPrinter):
         return _folder_check(name, printer)
+    if isinstance(printer, NoPrinter):
+        setting = "printing." + name.replace(" ", "_")
+        detail = f"no CUPS queue is set ({setting} is empty): visitors are sent to staff"
+        return error(name, detail, f"set {setting} to a CUPS queue (lpstat -p lists them)")
     return warning(name, f"{type(printer).__name__} is not checked", "check it by printing")
 
 
@@ -233,7 +217,9 @@ def _folder_check(name: str, printer: FolderPrinter) -> Check:
             pass
     except OSError as e:
         return error(name, f"the PDF folder {folder} is not writable: {e.strerror}", action)
-    return ok(name, f"no CUPS queue set: PDFs are written to {folder}")
+    detail = f"the folder printer is on (demo only): PDFs with personal data go to {folder}"
+    action = "on a kiosk visitors use, set a CUPS queue and turn printing.folder_printer off"
+    return warning(name, detail, action)
 
 
 # -- 5. speech models -------------------------------------------------------------

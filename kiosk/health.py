@@ -52,7 +52,8 @@ def card_reader_health(settings: Settings) -> HealthCheck:
     from kiosk.storage import HealthCheck
 
     try:
-        reader = pcsc.find_reader(settings.card.reader or None)
+        card = settings.card
+        reader = pcsc.find_reader(card.reader_name(), allow_virtual=card.allow_virtual_reader)
     except CardError as e:
         return HealthCheck(CARD_READER, "error", f"{e.code}: {e}")
     return HealthCheck(CARD_READER, "ok", f"{reader} is connected")

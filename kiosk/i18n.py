@@ -5,17 +5,22 @@ its name, e.g. ``ui.welcome.start`` or ``catalog.procedures.tennyu``. Adding a
 language is adding a folder. Japanese is the reference: every other language
 must have the same keys (a test checks this), and a key still missing falls
 back to Japanese rather than showing nothing.
+
+Texts are filled in by :class:`SafeFormatter`: only plain named fields such as
+``{n}`` or ``{n:>3}``; a file that uses anything else is refused when it is loaded.
 """
 
 from __future__ import annotations
 
 import logging
-import tomllib
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.resources import resource
+from kiosk.resources import TomlFileError, read_toml, resource
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +28,45 @@ REFERENCE_LANGUAGE = "ja"
 
 
 class TranslationError(ValueError):
-    """A language folder is missing or a file in it is not valid TOML."""
+    """A language folder is missing, or a file in it is not UTF-8 TOML or has a bad text."""
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPEC = re.compile(r"[^{}]{0,16}")  # a format spec without nested fields
+_WIDE = re.compile(r"\d{4,}")  # a width or precision of 1000 or more
+
+
+class SafeFormatter(string.Formatter):
+    """``str.format`` for texts that ward staff edit: plain named fields, nothing else.
+
+    ``{n}`` and ``{n:>3}`` work. Attribute access (``{x.__class__}``), indexing
+    (``{x[0]}``), positional fields, conversions (``!r``), nested fields in a format
+    spec and huge widths raise ValueError, so a text can only show the values given.
+    """
+
+    def parse(self, format_string: str) -> Iterator[tuple[str, str | None, str | None, str | None]]:
+        for literal, field, spec, conversion in super().parse(format_string):
+            if field is not None:
+                _check_field(field, spec or "", conversion)
+            yield literal, field, spec, conversion
+
+
+def _check_field(field: str, spec: str, conversion: str | None) -> None:
+    if not _NAME.fullmatch(field):
+        raise ValueError(f"{{{field}}} is not a plain name: write placeholders as {{name}}")
+    if conversion is not None:
+        raise ValueError(f"{{{field}!{conversion}}}: conversions are not allowed")
+    if not _SPEC.fullmatch(spec) or _WIDE.search(spec):
+        raise ValueError(f"{{{field}:{spec}}}: the format spec is not allowed")
+
+
+FORMATTER = SafeFormatter()
+
+
+def check_template(text: str) -> None:
+    """Raise ValueError when ``text`` is not a template :class:`SafeFormatter` fills in."""
+    for _ in FORMATTER.parse(text):
+        pass
 
 
 def available_languages(folder: Path | None = None) -> list[str]:
@@ -40,11 +83,28 @@ def load_tree(language: str, folder: Path | None = None) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for path in sorted(base.glob("*.toml")):
         try:
-            with path.open("rb") as f:
-                tree[path.stem] = tomllib.load(f)
-        except tomllib.TOMLDecodeError as e:
-            raise TranslationError(f"{path}: not valid TOML: {e}") from e
+            tree[path.stem] = read_toml(path)
+        except TomlFileError as e:
+            raise TranslationError(str(e)) from None
+        _check_texts(path, tree[path.stem])
     return tree
+
+
+def _check_texts(path: Path, table: Mapping[str, Any]) -> None:
+    """Every text in ``table`` is a template :class:`SafeFormatter` accepts."""
+    for key, text in _texts(table):
+        try:
+            check_template(text)
+        except ValueError as e:
+            raise TranslationError(f"{path}: {key}: {e}") from None
+
+
+def _texts(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, str]]:
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _texts(value, f"{prefix}{name}.")
+        elif isinstance(value, str):
+            yield f"{prefix}{name}", value
 
 
 def _lookup(tree: dict[str, Any], key: str) -> Any:
@@ -63,12 +123,14 @@ class Translations:
     language: str
     tree: dict[str, Any]
     fallback: dict[str, Any]
+    folder: Path | None = None
+    """The i18n folder the texts came from (None: the resources' one), for messages."""
 
     @classmethod
     def load(cls, language: str, folder: Path | None = None) -> Translations:
         tree = load_tree(language, folder)
         fallback = tree if language == REFERENCE_LANGUAGE else load_tree(REFERENCE_LANGUAGE, folder)
-        return cls(language, tree, fallback)
+        return cls(language, tree, fallback, folder)
 
     @property
     def name(self) -> str:
@@ -85,9 +147,26 @@ class Translations:
         return value
 
     def text(self, key: str, **values: object) -> str:
-        """The text at ``key`` with its {placeholders} filled in."""
-        template = self.raw(key)
-        return str(template).format(**values) if values else str(template)
+        """The text at ``key`` with its {placeholders} filled in by :class:`SafeFormatter`.
+
+        A text that asks for a value not given raises TranslationError naming its file.
+        """
+        template = str(self.raw(key))
+        if not values:
+            return template
+        try:
+            return FORMATTER.vformat(template, (), values)
+        except (KeyError, IndexError, ValueError) as e:
+            given = ", ".join(sorted(values))
+            raise TranslationError(
+                f"{self._file(key)}: {key.partition('.')[2]}: cannot fill in {template!r}"
+                f" ({type(e).__name__}: {e}); the values offered are: {given}"
+            ) from None
+
+    def _file(self, key: str) -> Path:
+        """The file a text comes from: this language's, else the reference's."""
+        language = self.language if _lookup(self.tree, key) is not None else REFERENCE_LANGUAGE
+        return (self.folder or resource("i18n")) / language / f"{key.partition('.')[0]}.toml"
 
     def procedure(self, procedure_id: str) -> str:
         return self.text(f"catalog.procedures.{procedure_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -12,6 +13,30 @@ Sex = Literal["male", "female", "not_applicable"]
 # Twelve digits, bare or in groups of four: what an individual number looks like
 # (the access log refuses it; heartbeat details have it masked).
 NUMBER_LIKE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
+
+MAX_TEXT_LENGTH = {"name": 100, "name_kana": 100, "address": 300}
+"""The longest name, フリガナ and address taken, read from a card or typed as a correction."""
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})  # C0/C1 controls, line/paragraph breaks
+
+
+def text_fault(field: str, value: str) -> str | None:
+    """What keeps ``value`` from being the person's ``field``, or None when nothing does.
+
+    "empty" (a name or address), "too_long" (over :data:`MAX_TEXT_LENGTH`) or "control"
+    (control characters, line breaks, bidirectional overrides). One rule for text read
+    from a card and a counter's correction; 外字 and variation selectors are allowed.
+    """
+    if not value and field != "name_kana":
+        return "empty"
+    if len(value) > MAX_TEXT_LENGTH[field]:
+        return "too_long"
+    if any(ch in _BIDI_CONTROLS or unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in value):
+        return "control"
+    return None
 
 
 def mask_individual_number(number: str) -> str:

@@ -7,7 +7,6 @@ ticket on an ESC/POS receipt printer) and follows each job until it completes;
 
 from __future__ import annotations
 
-import getpass
 import io
 import json
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli_common import config_option, settings_from
+from kiosk.cli_common import cli_actor, config_option, settings_from
 from kiosk.config import Settings
 from kiosk.printing import (
     JOB_TIMEOUT,
@@ -29,6 +28,7 @@ from kiosk.printing import (
     Printer,
     PrinterError,
     PrinterUnavailable,
+    folder_of,
     print_and_wait,
     printer_from_settings,
 )
@@ -97,7 +97,11 @@ def print_test_page(settings: Settings, role: str, *, timeout: float = JOB_TIMEO
     server = printing.cups_server or None
     try:
         printer = printer_from_settings(
-            queue, settings.output_dir(), server=server, job_timeout=timeout
+            queue,
+            folder_of(settings),
+            server=server,
+            job_timeout=timeout,
+            setting=f"printing.{role}_printer",
         )
     except ValueError as e:
         error = PrinterUnavailable(f"{e}; fix printing.{role}_printer in the settings")
@@ -152,9 +156,9 @@ def print_reprint(config_file: Path | None, reference: str) -> None:
     from kiosk.storage import StorageError
 
     context = KioskContext.load(settings=settings_from(config_file))
-    checkout = assemble(context).checkout
+    checkout = assemble(context, role="counter").checkout  # reading the visit back
     try:
-        outcome = checkout.reprint(reference, actor=f"cli:{getpass.getuser()}")
+        outcome = checkout.reprint(reference, actor=cli_actor())
     except (StorageError, PrinterError) as e:
         raise click.ClickException(str(e)) from None
     finally:

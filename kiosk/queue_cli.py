@@ -114,10 +114,10 @@ def counters(config_file: Path | None) -> None:
 def _service(config_file: Path | None) -> Iterator[Any]:
     from kiosk.catalog import Catalog
     from kiosk.queue import QueueService
-    from kiosk.storage import Store
+    from kiosk.ward_keys import open_store
 
     settings = settings_from(config_file)
-    store = _run(lambda: Store.open(settings.database_url(), settings.key_file()))
+    store = _run(lambda: open_store(settings, "board"))  # tickets hold no personal data
     try:
         yield QueueService(
             store, Catalog.load(), settings.counters, max_passes=settings.queue.max_passes

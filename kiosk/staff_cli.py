@@ -1,12 +1,11 @@
 """``ward-kiosk staff``: counter staff accounts from the command line (IT, first supervisor).
 
-Changes are logged in the access log as ``cli:<login name>``. PINs are read hidden
+Changes are logged in the access log as ``cli:<OS account>``. PINs are read hidden
 (typed twice) or, for scripts, from one line of standard input; never echoed.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from kiosk.cli_common import config_option, settings_from
+from kiosk.cli_common import cli_actor, config_option, settings_from
 
 if TYPE_CHECKING:
     from kiosk.staff import StaffAccounts, StaffMember
@@ -32,7 +31,7 @@ _pin_stdin_option = click.option(
 
 @click.group("staff")
 def staff() -> None:
-    """Counter staff accounts: add, list, set PIN, deactivate, unlock (JSON out)."""
+    """Counter staff accounts: add, list, set PIN, enrol TOTP, deactivate, unlock (JSON)."""
 
 
 @staff.command("add")
@@ -94,6 +93,24 @@ def unlock(config_file: Path | None, staff_id: str) -> None:
     _echo(_member_json(member))
 
 
+@staff.command("enrol-totp")
+@config_option
+@_id_option
+def enrol_totp(config_file: Path | None, staff_id: str) -> None:
+    """Give an account a new authenticator app secret (supervisors sign in with its codes).
+
+    Shows the QR code (on standard error) and the otpauth:// URI once: scan it with the
+    member's authenticator app now. An earlier secret stops working.
+    """
+    from kiosk.staff_totp import qr_matrix, qr_text
+
+    with _accounts(config_file) as accounts:
+        enrolment = _run(lambda: accounts.enrol_second_factor(staff_id, by=_actor()))
+    click.echo(qr_text(qr_matrix(enrolment.uri)), err=True)
+    click.echo(f"Secret for typing by hand: {enrolment.secret_text}", err=True)
+    _echo({**_member_json(enrolment.member), "otpauth_uri": enrolment.uri})
+
+
 def _read_pin(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -102,22 +119,18 @@ def _read_pin(from_stdin: bool) -> str:
 
 
 def _actor() -> str:
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):
-        user = "unknown"
-    return f"cli:{user}"[:100]
+    return cli_actor()
 
 
 @contextmanager
 def _accounts(config_file: Path | None) -> Iterator[StaffAccounts]:
     from kiosk.staff import StaffAccounts
-    from kiosk.storage import Store
+    from kiosk.ward_keys import open_store
 
     settings = settings_from(config_file)
-    store = _run(lambda: Store.open(settings.database_url(), settings.key_file()))
+    store = _run(lambda: open_store(settings, "counter"))
     try:
-        yield StaffAccounts(store)
+        yield StaffAccounts(store, issuer=settings.ward.name)
     finally:
         store.close()
 
@@ -141,6 +154,7 @@ def _member_json(member: StaffMember) -> dict[str, Any]:
         "active": member.active,
         "failed_tries": member.failed_tries,
         "locked_until": member.locked_until.isoformat() if member.locked_until else None,
+        "second_factor": member.second_factor,
         "created_at": member.created_at.isoformat(),
         "updated_at": member.updated_at.isoformat(),
     }

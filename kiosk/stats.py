@@ -21,6 +21,10 @@ MIN_COUNT = 3
 
 SUPPRESSED = "x"  # as in Japanese official statistics (秘匿)
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is taken for a formula by spreadsheets (OWASP: CSV
+injection); :func:`safe_cell` writes it with a leading single quote."""
+
 
 @dataclass(frozen=True)
 class TicketFacts:
@@ -290,6 +294,12 @@ def visit_row(cell: VisitCell, languages: Sequence[str]) -> dict[str, str]:
     }
 
 
+def safe_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(
     out: TextIO,
     tickets: Sequence[TicketCell],
@@ -300,17 +310,17 @@ def write_csv(
 ) -> None:
     """Comment lines (``# ...``), the header, ticket rows, then visit rows.
 
-    ``out`` should be opened with ``newline=""``; the caller picks the encoding.
+    ``out`` should be opened with ``newline=""``; the caller picks the encoding. Cells
+    that a spreadsheet would run as a formula are written as text (:func:`safe_cell`).
     """
     for line in comments:
-        out.write(f"# {line}\r\n")
+        out.write(f"# {' '.join(line.split())}\r\n")
     names = columns(languages)
     writer = csv.DictWriter(out, fieldnames=names, restval="", lineterminator="\r\n")
-    writer.writeheader()
-    for t in tickets:
-        writer.writerow(ticket_row(t))
-    for v in visits:
-        writer.writerow(visit_row(v, languages))
+    header = dict(zip(names, names, strict=True))
+    rows = [header, *map(ticket_row, tickets), *(visit_row(v, languages) for v in visits)]
+    for row in rows:
+        writer.writerow({key: safe_cell(value) for key, value in row.items()})
 
 
 # -- figures for a screen -----------------------------------------------------

@@ -9,16 +9,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli_common import config_option, settings_from
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-04-01"
-        ) from None
+from kiosk.cli_common import config_option, iso_date, settings_from
 
 
 def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzinfo | None:
@@ -41,8 +32,8 @@ def stats() -> None:
 
 @stats.command("export")
 @config_option
-@click.option("--from", "first", required=True, callback=_date, help="First day, YYYY-MM-DD.")
-@click.option("--to", "last", required=True, callback=_date, help="Last day (included).")
+@click.option("--from", "first", required=True, callback=iso_date, help="First day, YYYY-MM-DD.")
+@click.option("--to", "last", required=True, callback=iso_date, help="Last day (included).")
 @click.option(
     "--out",
     required=True,
@@ -61,6 +52,7 @@ def export(
 ) -> None:
     """Per day and hour: tickets per category, waits, services, no-shows, and visits by
     outcome, card use and language. Days are inclusive, in the ward's local time."""
+    from kiosk.db_settings import database_target
     from kiosk.stats import (
         MIN_COUNT,
         local_range,
@@ -68,18 +60,18 @@ def export(
         visit_cells,
         write_csv,
     )
-    from kiosk.storage import StorageError, upgrade_database
+    from kiosk.storage import StorageError, create_kiosk_engine
+    from kiosk.storage.schema import prepare_schema
     from kiosk.storage.stats_queries import ticket_facts, visit_facts
-    from kiosk.storage.store import create_kiosk_engine
 
     if last < first:
         raise click.BadParameter(f"--to {last} is before --from {first}", param_hint="--to")
     settings = settings_from(config_file)
     start, end = local_range(first, last, zone)
     try:
-        engine = create_kiosk_engine(settings.database_url())
+        engine = create_kiosk_engine(database_target(settings, "counter"))
         try:
-            upgrade_database(engine)  # as every kiosk command does: the schema is known
+            prepare_schema(engine, "counter")  # SQLite migrates; PostgreSQL must be current
             tickets = ticket_cells(ticket_facts(engine, start, end), zone)
             visits = visit_cells(visit_facts(engine, start, end), zone)
         finally:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher, Type
 
@@ -16,10 +18,11 @@ from kiosk.counter import CounterDesk
 from kiosk.person import Person
 from kiosk.printing import FolderPrinter
 from kiosk.queue import QueueService
-from kiosk.staff import Session, StaffAccounts
-from kiosk.storage import Store
+from kiosk.staff import SecondFactorRequired, Session, StaffAccounts
+from kiosk.staff_totp import STEP_SECONDS, code_at
 from kiosk.tickets import PdfTicketPrinter
 from kiosk.visit import Visit
+from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
 STAFF_PIN = "2580"
@@ -37,7 +40,11 @@ def counter_settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings.model_validate(
         {
             "ward": {"name": "大阪市北区役所"},
-            "database": {"url": db_url, "key_file": str(tmp_path / "keys" / "data.key")},
+            "database": {
+                "url": db_url,
+                "private_key_file": str(tmp_path / "keys" / "ward-key.pem"),
+                "public_key_file": str(tmp_path / "keys" / "ward-key.pem.pub"),
+            },
             "printing": {"output_dir": str(tmp_path / "printed")},
             "counters": {
                 "resident": {"number": "2", "desks": 2},
@@ -56,7 +63,7 @@ class CounterWorld:
         settings = counter_settings(db_url, tmp_path)
         self.context = KioskContext.load(settings=settings)
         self.clock = clock
-        self.store = Store.open(settings.database_url(), settings.key_file(), clock=clock)
+        self.store = open_store(settings.database_url(), settings.private_key_file(), clock=clock)
         self.printed = settings.output_dir()
         folder = FolderPrinter(self.printed)
         self.checkout = Checkout(self.context, lambda: self.store, folder, PdfTicketPrinter(folder))
@@ -65,12 +72,24 @@ class CounterWorld:
         self.accounts = StaffAccounts(self.store, hasher=cheap_hasher())
         self.accounts.add("S001", "窓口 花子", "staff", STAFF_PIN, by=CLI)
         self.accounts.add("SV01", "管理 一郎", "supervisor", SUPERVISOR_PIN, by=CLI)
+        enrolment = self.accounts.enrol_second_factor("SV01", by=CLI)
+        self.totp_secret = base64.b32decode(pyotp.parse_uri(enrolment.uri).secret)
 
     def staff(self) -> Session:
         return self.accounts.sign_in("S001", STAFF_PIN)
 
     def supervisor(self) -> Session:
-        return self.accounts.sign_in("SV01", SUPERVISOR_PIN)
+        """SV01 signed in with PIN and authenticator code (a fresh one each time)."""
+        try:
+            return self.accounts.sign_in("SV01", SUPERVISOR_PIN)
+        except SecondFactorRequired as asked:
+            return self.accounts.complete_sign_in(asked.challenge, self.next_code())
+
+    def next_code(self) -> str:
+        """SV01's authenticator code of the next time step (the clock moves on to it, as
+        a code is taken once only)."""
+        self.clock.advance(timedelta(seconds=STEP_SECONDS))
+        return code_at(self.totp_secret, self.clock.now)
 
     def visit(self, *, card: bool = True, answers: dict[str, str] | None = None) -> str:
         """Complete a visit at the "kiosk" (stored, ticket issued, forms printed to files)."""

@@ -53,6 +53,7 @@ FAULT_SCHEME = "kiosk-fault"
 # Backend exit statuses (man 7 backend; cups/backend.h).
 BACKEND_OK, BACKEND_FAILED, BACKEND_HOLD, BACKEND_STOP, BACKEND_RETRY = 0, 1, 3, 4, 6
 START_TIMEOUT = 20.0
+CUPS_PRIVACY = Path(__file__).resolve().parents[1] / "installer" / "debian" / "cups-privacy.sh"
 ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
 
 
@@ -60,7 +61,7 @@ ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
 class CupsServer:
     """A running private cupsd and its cups-pdf queue."""
 
-    root: Path
+    root: Path  # spool/ is its RequestRoot, etc/cupsd.conf its settings
     server: str  # unix socket path, for ``lp -h`` / ``CupsPrinter(server=...)``
     queue: str
     output_dir: Path  # where cups-pdf writes each job as <title>-job_<n>.pdf
@@ -216,6 +217,9 @@ def _write_configs(root: Path) -> None:
         "DefaultAuthType None\n<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
         "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
     )
+    # Job files and history as the installer sets them for a kiosk's CUPS.
+    privacy = ["bash", str(CUPS_PRIVACY), str(etc / "cupsd.conf")]
+    subprocess.run(privacy, check=True, capture_output=True, timeout=30)
 
 
 def _wait_until_running(server: CupsServer, process: subprocess.Popen) -> None:

@@ -21,8 +21,8 @@ from kiosk.checkout import Checkout
 from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.printing import FolderPrinter
-from kiosk.storage import Store
 from kiosk.tickets import PdfTicketPrinter
+from tests.keys import open_store
 
 WAIT_MS = 15_000
 
@@ -35,9 +35,11 @@ def kiosk_settings(tmp_path: Path) -> Settings:
             "kiosk": {"fullscreen": False},
             "database": {
                 "url": f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}",
-                "key_file": str(tmp_path / "keys" / "data.key"),
+                "private_key_file": str(tmp_path / "keys" / "ward-key.pem"),
+                "public_key_file": str(tmp_path / "keys" / "ward-key.pem.pub"),
             },
             "printing": {"output_dir": str(tmp_path / "printed")},
+            "card": {"allow_virtual_reader": True},  # the tests' reader is vpcd's
         }
     )
 
@@ -52,7 +54,7 @@ def make_checkout(context: KioskContext, **printers: Any) -> Checkout:
     folder = FolderPrinter(settings.output_dir())
     return Checkout(
         context,
-        lambda: Store.open(settings.database_url(), settings.key_file()),
+        lambda: open_store(settings.database_url(), settings.private_key_file()),
         printers.get("forms", folder),
         PdfTicketPrinter(printers.get("tickets", folder)),
     )

@@ -12,11 +12,18 @@ free port pair and an in-process emulator thread; each test puts cards in.
 Fixtures: ``pcsc_reader`` (session; ``stop_pcscd()`` / ``start_pcscd()`` take
 the service away and back, restored after each test), ``insert_card``
 (factory), ``virtual_card`` (the demo card, or ``indirect`` parametrize with a
-persona file name), ``card_service`` (a CardService on the virtual reader).
+persona file name), ``card_service`` (a CardService on the virtual reader),
+``virtual_reader_allowed`` (``card.allow_virtual_reader`` on through the
+environment, for commands run in or from the test).
+
+The virtual reader is a virtual one: the kiosk refuses it unless allowed, as in
+demo mode. Fixtures that build a CardService allow it; a test of the refusal
+builds its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -43,6 +50,7 @@ from kiosk.card.virtual.vpcd import VpcdEmulator
 from kiosk.resources import resource
 
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
+ALLOW_VIRTUAL_ENV = "WARD_KIOSK_CARD_ALLOW_VIRTUAL_READER"
 READER = "Virtual PCD 00 00"  # vpcd slot 0; slot 1 ("... 00 01") listens on port + 1
 WAIT_S = 10.0
 _workdir_key = pytest.StashKey[Path]()
@@ -62,6 +70,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 PersonaSpec = Persona | Path | str
+
+
+def persona_with(**person: object) -> Persona:
+    """The demo persona (PIN 1234) with some of its Person's fields replaced, e.g. ``name``."""
+    demo = load_persona(resource("personas", "demo.toml"))
+    return dataclasses.replace(demo, person=dataclasses.replace(demo.person, **person))
 
 
 def _persona(spec: PersonaSpec) -> Persona:
@@ -227,4 +241,10 @@ def virtual_card(
 @pytest.fixture
 def card_service(pcsc_reader: VirtualReader) -> CardService:
     """A CardService on the virtual reader, through pcscd and pyscard."""
-    return CardService(pcsc_reader.name)
+    return CardService(pcsc_reader.name, allow_virtual=True)
+
+
+@pytest.fixture
+def virtual_reader_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``card.allow_virtual_reader`` on for this test's commands (and their subprocesses)."""
+    monkeypatch.setenv(ALLOW_VIRTUAL_ENV, "true")

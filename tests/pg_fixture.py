@@ -32,7 +32,14 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
-    """A new empty database on the private server (SQLAlchemy URL, psycopg 3 driver)."""
+    """A new database at the schema's head on the private server (SQLAlchemy URL, psycopg
+    3 driver), as ``ward-kiosk db upgrade`` leaves it: on PostgreSQL nothing else migrates."""
+    return pg_server.create_database(migrated=True)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: PgServer) -> str:
+    """A new empty database on the private server (no schema yet)."""
     return pg_server.create_database()
 
 

@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 SERVER_OPTIONS = (
     "-c listen_addresses='' -c fsync=off -c synchronous_commit=off "
     "-c full_page_writes=off -c max_connections=200"
@@ -60,6 +62,7 @@ class PgServer:
         self.data = self.folder / "data"
         self._names = itertools.count(1)
         self._as_postgres = os.geteuid() == 0
+        self._template: str | None = None
 
     def start(self) -> PgServer:
         if self._as_postgres:
@@ -94,22 +97,53 @@ class PgServer:
     def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
         return f"{driver}://{SUPERUSER}@/{database}?host={self.folder}"
 
-    def create_database(self, prefix: str = "kiosk") -> str:
-        """A new empty database; returns its SQLAlchemy URL."""
+    def create_database(
+        self, prefix: str = "kiosk", *, migrated: bool = False, owner: str = SUPERUSER
+    ) -> str:
+        """A new database, empty or (``migrated``) at the schema's head as ``ward-kiosk db
+        upgrade`` leaves it (without grants); returns its SQLAlchemy URL."""
         import psycopg
 
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+        template = f' TEMPLATE "{self._migrated_template()}"' if migrated else ""
         with psycopg.connect(
             host=str(self.folder), user=SUPERUSER, dbname="postgres", autocommit=True
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # name built above, not user input
+            # names built here or by the caller's test, not user input
+            conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"{template}')
         return self.url(name)
+
+    def create_group_roles(self) -> None:
+        """The ward's group roles (NOLOGIN), as `ward-kiosk db roles --create` makes them."""
+        import psycopg
+
+        from kiosk.storage.roles import create_role_statements
+
+        with psycopg.connect(
+            host=str(self.folder), user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
+            existing = {row[0] for row in conn.execute("SELECT rolname FROM pg_roles")}
+            for statement in create_role_statements([], existing):
+                conn.execute(statement)  # built from constants
+
+    def _migrated_template(self) -> str:
+        """A database migrated to head once per server, copied by ``create_database``."""
+        if self._template is None:
+            from kiosk.storage import create_kiosk_engine, upgrade_database
+
+            url = self.create_database("template")
+            engine = create_kiosk_engine(url)
+            try:
+                upgrade_database(engine)
+            finally:
+                engine.dispose()
+            self._template = make_url(url).database
+        return str(self._template)
 
     def allow_connections(self, url: str, allowed: bool) -> None:
         """Take a database away from its clients (connections refused, open ones ended),
         as a network or server failure would, or give it back."""
         import psycopg
-        from sqlalchemy.engine import make_url
 
         name = make_url(url).database
         with psycopg.connect(

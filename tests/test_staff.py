@@ -30,6 +30,7 @@ from kiosk.staff import (
     default_hasher,
 )
 from kiosk.storage import Store
+from tests.keys import key_pair, open_store
 from tests.storage.conftest import FakeClock
 
 PIN = "2580"
@@ -48,7 +49,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(any_db_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store.open(any_db_url, tmp_path / "keys" / "kiosk.key", clock=clock) as opened:
+    with open_store(any_db_url, tmp_path / "keys" / "kiosk.key", clock=clock) as opened:
         yield opened
 
 
@@ -116,8 +117,7 @@ def test_lock_after_five_and_unlock_after_fifteen_minutes(
 
 
 def test_unlock_by_supervisor(accounts: StaffAccounts) -> None:
-    accounts.add("boss", "課長", "supervisor", "8642", by=CLI)
-    boss = accounts.authenticate("boss", "8642")
+    boss = accounts.add("boss", "課長", "supervisor", "8642", by=CLI)
     for _ in range(MAX_FAILED_TRIES - 1):
         with pytest.raises(WrongPin):
             accounts.authenticate("S001", "1357")
@@ -172,7 +172,7 @@ def test_inactive(accounts: StaffAccounts, store: Store) -> None:
         accounts.authenticate("S001", PIN)
     with pytest.raises(UnknownStaff):  # without the PIN, nothing about the account
         accounts.authenticate("S001", "1357")
-    assert accounts.get("S001").failed_tries == 0
+    assert accounts.get("S001").failed_tries == 2  # counted all the same: no free guesses
     assert "staff:S001 staff_sign_in_inactive" in _log_text(store)
     assert [m.staff_id for m in accounts.list(include_inactive=False)] == []
 
@@ -276,9 +276,15 @@ def test_session_expires_when_idle(accounts: StaffAccounts, clock: FakeClock) ->
 
 @pytest.fixture
 def config(tmp_path: Path, any_db_url: str) -> Path:
+    """A counter PC's settings: the database and the ward key pair (registered)."""
     path = tmp_path / "kiosk.toml"
-    key = tmp_path / "keys" / "data.key"
-    path.write_text(f'[database]\nurl = "{any_db_url}"\nkey_file = "{key}"\n', encoding="utf-8")
+    private, public = key_pair(tmp_path / "keys" / "ward-key.pem")
+    open_store(any_db_url, private).close()
+    path.write_text(
+        f'[database]\nurl = "{any_db_url}"\n'
+        f'private_key_file = "{private}"\npublic_key_file = "{public}"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -299,6 +305,7 @@ def test_cli_add_list_set_pin_deactivate_unlock(config: Path, any_db_url: str) -
         "active": True,
         "failed_tries": 0,
         "locked_until": None,
+        "second_factor": False,
         "created_at": added["created_at"],  # type: ignore[index]
         "updated_at": added["updated_at"],  # type: ignore[index]
     }
@@ -349,3 +356,29 @@ def test_cli_refusals_are_messages(config: Path) -> None:
         input="2580\n2581\n2580\n2580\n",
     )
     assert mismatch.exit_code == 0, mismatch.output
+
+
+def test_cli_enrols_an_authenticator_and_shows_it_once(config: Path) -> None:
+    _cli(
+        config,
+        "add",
+        "--id",
+        "boss",
+        "--name",
+        "課長",
+        "--role",
+        "supervisor",
+        "--pin-stdin",
+        input="9753\n",
+    )
+    result = CliRunner().invoke(
+        main, ["staff", "enrol-totp", "--id", "boss", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    enrolled = json.loads(result.stdout.strip().splitlines()[-1])
+    assert enrolled["second_factor"] is True
+    assert enrolled["otpauth_uri"].startswith("otpauth://totp/")
+    assert "secret=" in enrolled["otpauth_uri"] and "BOSS" in enrolled["otpauth_uri"]
+    assert "▄" in result.stderr or "▀" in result.stderr  # the QR code, for the app to scan
+    listed = _cli(config, "list")
+    assert "otpauth" not in json.dumps(listed)  # shown once, never listed

@@ -23,15 +23,18 @@ from kiosk.stats import (
     columns,
     local_range,
     p90,
+    safe_cell,
     ticket_cells,
     ticket_row,
     visit_cells,
     visit_row,
+    write_csv,
 )
 from kiosk.storage import Store
 from kiosk.storage.stats_queries import ticket_facts, visit_facts
 from kiosk.storage.store import create_kiosk_engine
 from kiosk.visit import Visit
+from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -63,7 +66,7 @@ def db_url(any_db_url: str) -> str:
 
 @pytest.fixture
 def store(db_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store.open(db_url, tmp_path / "secrets" / "kiosk.key", clock=clock) as opened:
+    with open_store(db_url, tmp_path / "secrets" / "kiosk.key", clock=clock) as opened:
         yield opened
 
 
@@ -351,3 +354,30 @@ def test_small_cells_and_times():
     assert row["wait_median_min"] == "3.0"  # three calls
     assert row["service_median_min"] == "x"  # two services: fewer than MIN_COUNT
     assert MIN_COUNT == 3
+
+
+@pytest.mark.parametrize(
+    "category", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+)
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(category: str):
+    """OWASP CSV injection: a category id (the ward's own files) starting like a formula."""
+    facts = [
+        TicketFacts(category, "waiting", at(DAY1, 9, minute), None, None, None)
+        for minute in range(3)
+    ]
+    out = io.StringIO(newline="")
+    write_csv(out, ticket_cells(facts, TOKYO), [], languages=["ja"], comments=["a\n=1+1"])
+    out.seek(0)
+    lines = out.getvalue().split("\r\n")
+    assert lines[0] == "# a =1+1"  # a comment stays one line
+    (row,) = csv.DictReader(io.StringIO("\r\n".join(lines[1:]), newline=""))
+    assert row["category"] == "'" + category
+    assert (row["tickets"], row["tickets_open"], row["hour"]) == ("3", "3", "9")
+    assert row["date"] == "2024-04-01"
+
+
+def test_safe_cells_are_unchanged():
+    for value in ("resident", "12.5", "x", "", "2024-04-01", "visits_lang_ja", "'quoted"):
+        assert safe_cell(value) == value
+    assert safe_cell("=1") == "'=1"
+    assert safe_cell(-3) == "'-3"

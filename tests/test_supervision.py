@@ -20,6 +20,7 @@ from kiosk.staff import NotAllowed, StaffAccounts, StaffExists, StaffMember, Wea
 from kiosk.storage import HealthCheck, Store
 from kiosk.supervision import CategoryDay, CategoryTimes, Supervision, today_stats
 from kiosk.visit import Visit
+from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -53,7 +54,7 @@ class Office:
 def open_office(url: str, key_file: Path, settings: Settings | None = None) -> Office:
     settings = settings or Settings()
     clock = FakeClock(at(DAY, 8))
-    store = Store.open(url, key_file, clock=clock)
+    store = open_store(url, key_file, clock=clock)
     accounts = StaffAccounts(store, hasher=cheap_hasher())
     boss = accounts.add("BOSS", "監督 一郎", "supervisor", BOSS_PIN, by="cli:setup")
     clerk = accounts.add("S001", "窓口 花子", "staff", CLERK_PIN, by="cli:setup")

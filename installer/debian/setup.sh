@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up the ward kiosk on Debian 12: system packages, a virtual environment, the package.
 #
-#   bash installer/debian/setup.sh            # what the kiosk needs to run
-#   bash installer/debian/setup.sh --dev      # plus what the tests need
+#   bash installer/debian/setup.sh            # what a kiosk visitors use needs to run
+#   bash installer/debian/setup.sh --demo     # plus the demo's virtual card reader
+#   bash installer/debian/setup.sh --dev      # plus what the tests need (the demo's too)
 #
 # Run it as root or as a user who may use sudo. It is safe to run again.
 set -euo pipefail
@@ -10,9 +11,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 dev=0
+demo=0
 for arg in "$@"; do
     case "$arg" in
-        --dev) dev=1 ;;
+        --dev) dev=1; demo=1 ;;
+        --demo) demo=1 ;;
         -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
@@ -22,14 +25,21 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
 mapfile -t packages < <(grep -v '^\s*#' "$here/packages-run.txt" | grep -v '^\s*$')
+if [ "$demo" -eq 1 ]; then
+    mapfile -t -O "${#packages[@]}" packages < <(grep -v '^\s*#' "$here/packages-demo.txt" | grep -v '^\s*$')
+fi
 if [ "$dev" -eq 1 ]; then
     mapfile -t -O "${#packages[@]}" packages < <(grep -v '^\s*#' "$here/packages-dev.txt" | grep -v '^\s*$')
 fi
 
 missing=()
 for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing system packages: ${missing[*]}"
@@ -38,6 +48,24 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # A pcscd that was already running has not read the new virtual reader's settings.
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet pcscd 2>/dev/null; then
         as_root systemctl restart pcscd
+    fi
+fi
+
+# The demo's virtual reader lets a program on the network put a "card" into pcscd
+# (TCP 35963): a kiosk set up by an older setup.sh may still have it.
+if [ "$demo" -eq 0 ] && installed vsmartcard-vpcd; then
+    echo "Warning: vsmartcard-vpcd (the demo's virtual card reader) is installed. A kiosk" >&2
+    echo "visitors use must not have it: sudo apt-get purge vsmartcard-vpcd && sudo systemctl restart pcscd" >&2
+fi
+
+# A local CUPS keeps no copy of printed forms (personal data): PreserveJobFiles No.
+# A CUPS server elsewhere needs the same: run cups-privacy.sh there (docs/printing.md).
+if [ -f /etc/cups/cupsd.conf ]; then
+    if [ "$(as_root bash "$here/cups-privacy.sh" /etc/cups/cupsd.conf)" = changed ]; then
+        echo "CUPS set to keep no job files (/etc/cups/cupsd.conf)"
+        if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet cups 2>/dev/null; then
+            as_root systemctl restart cups
+        fi
     fi
 fi
 

@@ -1,15 +1,17 @@
 """My Number card: APDUs, TLV, the card-info input support AP, PC/SC and a virtual card.
 
 Layers, one way only: ``apdu``/``tlv``/``errors`` <- ``session`` (over a
-``Connection``) <- ``service`` (the UI facade) ; ``pcsc`` is the pyscard
-backend, ``virtual`` the test double. Nothing here imports Qt; only ``pcsc``
-imports pyscard.
+``Connection``) <- ``service`` (the UI facade) ; ``pcsc`` and ``pcsc_watcher``
+are the pyscard backend, ``readers`` says which readers may serve, ``virtual`` is
+the test double. Nothing here imports Qt; only ``pcsc`` and ``pcsc_watcher`` import
+pyscard.
 """
 
 from kiosk.card.errors import (
     ApduError,
     CardBusyError,
     CardCommunicationError,
+    CardDataRefusedError,
     CardError,
     CardRemovedError,
     CardTimeoutError,
@@ -19,6 +21,8 @@ from kiosk.card.errors import (
     NotMyNumberCardError,
     PinBlockedError,
     PinLastTryError,
+    ReaderNotAllowedError,
+    ReaderNotConfiguredError,
     WrongPinError,
 )
 
@@ -26,6 +30,7 @@ __all__ = [
     "ApduError",
     "CardBusyError",
     "CardCommunicationError",
+    "CardDataRefusedError",
     "CardError",
     "CardRemovedError",
     "CardTimeoutError",
@@ -35,5 +40,7 @@ __all__ = [
     "NotMyNumberCardError",
     "PinBlockedError",
     "PinLastTryError",
+    "ReaderNotAllowedError",
+    "ReaderNotConfiguredError",
     "WrongPinError",
 ]

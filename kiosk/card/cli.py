@@ -12,6 +12,7 @@ import click
 from kiosk.card.errors import CardError, NotMyNumberCardError
 from kiosk.card.session import PIN_LENGTH
 from kiosk.cli_common import config_option, settings_from
+from kiosk.config import Settings
 from kiosk.resources import resource
 
 if TYPE_CHECKING:
@@ -55,23 +56,28 @@ def emulate(
 
 
 @card.command()
-@click.option(
-    "--reader", default=None, help="Substring of the reader name (default: card.reader, else any)."
-)
+@click.option("--reader", default=None, help="Substring of the reader name (default: card.reader).")
 @config_option
 def status(reader: str | None, config_file: Path | None) -> None:
     """Print JSON: readers, card present, My Number card or not, PIN tries left.
 
-    Spends no PIN try. Exits 1 when ``error`` is set.
+    Spends no PIN try. Exits 1 when ``error`` is set. A virtual reader is refused
+    (``reader_not_allowed``) unless ``card.allow_virtual_reader`` is on.
     """
-    report = reader_status(reader or settings_from(config_file).card.reader or None)
+    card_settings = settings_from(config_file).card
+    report = reader_status(
+        reader or card_settings.reader_name(), allow_virtual=card_settings.allow_virtual_reader
+    )
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if report["error"] is not None:
         raise SystemExit(1)
 
 
-def reader_status(reader: str | None = None) -> dict[str, object]:
-    """Readers, chosen reader, card presence, My Number or not, tries left, error code."""
+def reader_status(reader: str | None = None, *, allow_virtual: bool = False) -> dict[str, object]:
+    """Readers, chosen reader, card presence, My Number or not, tries left, error code.
+
+    A reader the policy refuses (:mod:`kiosk.card.readers`) is reported, never opened.
+    """
     from kiosk.card import pcsc
     from kiosk.card.service import CardService
 
@@ -79,8 +85,8 @@ def reader_status(reader: str | None = None) -> dict[str, object]:
     report |= {"is_mynumber": None, "tries_left": None, "error": None, "message": None}
     try:
         report["readers"] = pcsc.list_readers()
-        report["reader"] = name = pcsc.find_reader(reader)
-        service = CardService(name)
+        report["reader"] = name = pcsc.find_reader(reader, allow_virtual=allow_virtual)
+        service = CardService(name, allow_virtual=allow_virtual)
         report["card_present"] = service.card_present()
         if report["card_present"]:
             report["tries_left"] = service.tries_left()
@@ -93,9 +99,7 @@ def reader_status(reader: str | None = None) -> dict[str, object]:
 
 
 @card.command()
-@click.option(
-    "--reader", default=None, help="Substring of the reader name (default: card.reader, else any)."
-)
+@click.option("--reader", default=None, help="Substring of the reader name (default: card.reader).")
 @click.option(
     "--with-number",
     is_flag=True,
@@ -109,17 +113,43 @@ def read(reader: str | None, with_number: bool, config_file: Path | None) -> Non
     on a terminal. Exit 0: name, address, birth_date, sex (and
     individual_number with --with-number). Exit 1: error, message and, where
     known, tries_left. Exit 2: the PIN is not 4 digits (the card is not touched).
+    A read is written to the access log (``card.read`` or
+    ``individual_number.read_by_cli``, as ``cli:<OS account>``) before it is shown.
     """
-    name = reader or settings_from(config_file).card.reader or None
+    settings = settings_from(config_file)
+    card_settings = settings.card
+    name = reader or card_settings.reader_name()
     pin = _read_pin(sys.stdin)
     from kiosk.card.service import CardService  # pyscard loads only when PC/SC is used
 
+    service = CardService(name, allow_virtual=card_settings.allow_virtual_reader)
     try:
-        data = CardService(name).read_card(pin, with_number=with_number)
+        data = service.read_card(pin, with_number=with_number)
     except CardError as err:
         _echo_json(error_report(err))
         raise SystemExit(1) from None
+    _log_read(settings, with_number=with_number)
     _echo_json(card_report(data))
+
+
+def _log_read(settings: Settings, *, with_number: bool) -> None:
+    """Log the read (no personal data in the entry). With ``--with-number`` a read that
+    cannot be logged is not shown: exit 1."""
+    from kiosk.audit_cli import log_cli_access
+    from kiosk.storage import StorageError
+
+    action = "individual_number.read_by_cli" if with_number else "card.read"
+    try:
+        logged = log_cli_access(settings, action=action)
+    except StorageError as err:
+        if with_number:
+            message = f"Nothing is shown: the read could not be written to the access log. {err}"
+            _echo_json({"error": "access_log_unavailable", "message": message})
+            raise SystemExit(1) from None
+        click.echo(f"warning: this card read is not in the access log: {err}", err=True)
+        return
+    if not logged:
+        click.echo("note: no database is configured here, so this read is not logged", err=True)
 
 
 def card_report(data: CardData) -> dict[str, str]:

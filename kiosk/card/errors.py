@@ -21,6 +21,34 @@ class NoReaderError(CardError):
     code = "no_reader"
 
 
+class ReaderNotAllowedError(CardError):
+    """A virtual reader (e.g. vsmartcard's "Virtual PCD") outside demo mode and the tests.
+
+    Refused before connecting: it never receives a command, let alone a PIN.
+    """
+
+    code = "reader_not_allowed"
+
+    def __init__(self, reader: str) -> None:
+        super().__init__(
+            f"reader {reader!r} is a virtual reader, refused while card.allow_virtual_reader"
+            " is off: set card.reader to the real card reader's name"
+        )
+        self.reader = reader
+
+
+class ReaderNotConfiguredError(CardError):
+    """``card.reader`` is empty outside demo mode: the kiosk takes no reader it was not named."""
+
+    code = "reader_not_configured"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "card.reader is not set: set [card] reader to part of the card reader's name"
+            " (ward-kiosk card status lists the readers)"
+        )
+
+
 class NoCardError(CardError):
     """The reader is there but holds no card."""
 
@@ -91,6 +119,15 @@ class CardTimeoutError(CardCommunicationError):
 
 class MalformedDataError(CardCommunicationError):
     """Bytes from the card do not have the expected structure."""
+
+
+class CardDataRefusedError(MalformedDataError):
+    """Text on the card breaks the kiosk's rules (too long, control characters).
+
+    The message names the item and the rule, never the text.
+    """
+
+    code = "card_data_refused"
 
 
 class ApduError(CardCommunicationError):

@@ -50,7 +50,7 @@ class ReaderState:
 
 
 class Watcher(Protocol):
-    """What the monitor waits on: :class:`kiosk.card.pcsc.StatusWatcher` in production."""
+    """What the monitor waits on: :class:`kiosk.card.pcsc_watcher.StatusWatcher` in production."""
 
     @property
     def pnp(self) -> bool: ...
@@ -196,6 +196,6 @@ class ReaderMonitor:
 
 
 def _pcsc_watcher() -> Watcher:
-    from kiosk.card.pcsc import StatusWatcher  # pyscard loads only when PC/SC is used
+    from kiosk.card.pcsc_watcher import StatusWatcher  # pyscard loads only when PC/SC is used
 
     return StatusWatcher()

@@ -1,4 +1,4 @@
-"""PC/SC backend over pyscard: readers, card presence, a :class:`Connection` and a watcher.
+"""PC/SC backend over pyscard: readers, card presence and a :class:`Connection`.
 
 Every pyscard result code is mapped to our errors in :func:`_error`. Each call
 opens its own PC/SC context, so the functions are safe from any thread and a
@@ -17,7 +17,7 @@ from typing import NoReturn, TypeVar
 from smartcard import scard
 
 from kiosk.card.apdu import split_response
-from kiosk.card.connection import Connection, reader_matches
+from kiosk.card.connection import Connection
 from kiosk.card.errors import (
     CardBusyError,
     CardCommunicationError,
@@ -27,12 +27,11 @@ from kiosk.card.errors import (
     NoCardError,
     NoReaderError,
 )
-from kiosk.card.monitor import ReaderState
+from kiosk.card.readers import ReaderPolicy
 
 REMOVAL_GRACE_MS = 1500  # pcscd polls readers every 400 ms
 BUSY_WAIT_S = 1.0  # how long another program may hold the card before we give up
 BUSY_POLL_S = 0.05
-PNP_READER = "\\\\?PnP?\\Notification"  # pseudo-reader that changes when readers come and go
 PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 
 _SERVICE_GONE = {
@@ -51,7 +50,6 @@ _NO_CARD = {
     scard.SCARD_W_UNPOWERED_CARD,
     scard.SCARD_W_UNRESPONSIVE_CARD,
 }
-_QUIET = {scard.SCARD_E_TIMEOUT, scard.SCARD_E_CANCELLED}
 
 T = TypeVar("T")
 
@@ -121,10 +119,11 @@ def _atr(context: int, reader: str) -> bytes | None:
     return atr if has_card(state) else None
 
 
-def _find(context: int, name: str | None) -> str:
-    readers = [r for r in _readers(context) if reader_matches(r, name)]
+def _find(context: int, policy: ReaderPolicy) -> str:
+    """The reader ``policy`` allows, one with a card first; nothing is sent to any reader."""
+    readers = policy.usable(_readers(context))
     if not readers:
-        raise NoReaderError(f"no reader matching {name!r}" if name else "no reader")
+        raise NoReaderError(f"no reader matching {policy.name!r}" if policy.name else "no reader")
     if len(readers) == 1:
         return readers[0]
     with_card = [r for r in readers if _atr(context, r) is not None]
@@ -137,10 +136,14 @@ def list_readers() -> list[str]:
         return _readers(context)
 
 
-def find_reader(name: str | None = None) -> str:
-    """The reader whose name contains ``name`` (any reader if None), one with a card first."""
+def find_reader(name: str | None = None, *, allow_virtual: bool = False) -> str:
+    """The reader whose name contains ``name``, one with a card first.
+
+    ``name`` None (any reader) and virtual readers need ``allow_virtual`` (demo, tests):
+    see :class:`~kiosk.card.readers.ReaderPolicy` for the errors.
+    """
     with _context() as context:
-        return _find(context, name)
+        return _find(context, ReaderPolicy(name, allow_virtual))
 
 
 def card_atr(reader: str) -> bytes | None:
@@ -173,6 +176,7 @@ class PcscConnection(Connection):
     Without ``context`` the connection opens and releases its own PC/SC
     context. With one, the caller keeps it: it is left alone if connecting
     fails, and handed to ``on_close`` (else released) when the connection closes.
+    A virtual reader without ``allow_virtual`` is refused before connecting.
     """
 
     def __init__(
@@ -181,7 +185,9 @@ class PcscConnection(Connection):
         *,
         context: int | None = None,
         on_close: Callable[[int], None] | None = None,
+        allow_virtual: bool = False,
     ) -> None:
+        ReaderPolicy(allow_virtual=allow_virtual).check(reader)
         self.reader = reader
         self._context = _establish() if context is None else context
         self._on_close = on_close or scard.SCardReleaseContext
@@ -243,11 +249,12 @@ class PcscConnection(Connection):
         self._on_close(self._context)
 
 
-def connect(name: str | None = None) -> PcscConnection:
+def connect(name: str | None = None, *, allow_virtual: bool = False) -> PcscConnection:
     """Find the reader matching ``name`` and connect to its card, in one PC/SC context."""
+    policy = ReaderPolicy(name, allow_virtual)
     context = _establish()
     try:
-        return PcscConnection(_find(context, name), context=context)
+        return PcscConnection(_find(context, policy), context=context, allow_virtual=allow_virtual)
     except CardError:
         scard.SCardReleaseContext(context)
         raise
@@ -286,18 +293,20 @@ class PcscBackend:
     dead, because pcscd restarted, retries once with a fresh one. A session
     that never ends keeps its own context, so the next call never waits behind
     it. The reader found by the last connection is tried first; the readers
-    are listed again when that fails.
+    are listed again when that fails. Which readers may serve: ``reader`` and
+    ``allow_virtual`` as for :class:`~kiosk.card.readers.ReaderPolicy`.
     """
 
-    def __init__(self, reader: str | None = None) -> None:
+    def __init__(self, reader: str | None = None, *, allow_virtual: bool = False) -> None:
         self.reader = reader
+        self._policy = ReaderPolicy(reader, allow_virtual)
         self._pool = _ContextPool()
         self._found: str | None = None
         weakref.finalize(self, self._pool.close)  # pcscd serves at most 200 contexts
 
     def card_present(self) -> bool:
         def present(context: int) -> bool:
-            present = _atr(context, _find(context, self.reader)) is not None
+            present = _atr(context, _find(context, self._policy)) is not None
             self._pool.give_back(context)
             return present
 
@@ -311,13 +320,18 @@ class PcscBackend:
         found = self._found
         if found is not None:
             try:
-                return PcscConnection(found, context=context, on_close=self._pool.give_back)
+                return self._open(found, context)
             except (NoReaderError, NoCardError):
                 self._found = None  # unplugged, or the card went into another matching reader
-        found = _find(context, self.reader)
-        connection = PcscConnection(found, context=context, on_close=self._pool.give_back)
+        found = _find(context, self._policy)
+        connection = self._open(found, context)
         self._found = found
         return connection
+
+    def _open(self, reader: str, context: int) -> PcscConnection:
+        allow = self._policy.allow_virtual
+        on_close = self._pool.give_back
+        return PcscConnection(reader, context=context, on_close=on_close, allow_virtual=allow)
 
     def _with_context(self, use: Callable[[int], T]) -> T:
         """``use(context)``, which owns the context once it returns; fresh if the kept one died."""
@@ -337,87 +351,3 @@ class PcscBackend:
         except CardError:
             self._pool.give_back(context)
             raise
-
-
-def _reader_state(raw: int) -> ReaderState:
-    gone = bool(raw & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_IGNORE))
-    return ReaderState(raw & ~scard.SCARD_STATE_CHANGED, has_card(raw), raw >> 16, gone)
-
-
-class StatusWatcher:
-    """One PC/SC context that waits for reader and card changes (SCardGetStatusChange).
-
-    The PC/SC side of :class:`~kiosk.card.monitor.ReaderMonitor`. :meth:`cancel`
-    may be called from any thread and ends a :meth:`wait` at once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # guards the context against cancel() during close()
-        self._context: int | None = None
-        self._pnp_state: int | None = None  # None: no PnP pseudo-reader (poll instead)
-
-    @property
-    def pnp(self) -> bool:
-        """True when :meth:`wait` also wakes up for readers coming and going."""
-        return self._pnp_state is not None
-
-    def open(self) -> None:
-        context = _establish()
-        with self._lock:
-            self._context = context
-        self._pnp_state = self._probe_pnp(context)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._context is not None:
-                scard.SCardReleaseContext(self._context)
-            self._context = None
-
-    def cancel(self) -> None:
-        with self._lock:
-            if self._context is not None:
-                scard.SCardCancel(self._context)
-
-    def readers(self) -> list[str]:
-        return _readers(self._require())
-
-    def wait(self, known: dict[str, int], timeout_ms: int) -> dict[str, ReaderState]:
-        """States of the readers in ``known`` that differ from the given raw states.
-
-        Returns early, possibly empty, when the reader list changes (PnP), on
-        :meth:`cancel` and after ``timeout_ms``.
-        """
-        watched = list(known.items())
-        if self._pnp_state is not None:
-            watched.append((PNP_READER, self._pnp_state))
-        hresult, states = scard.SCardGetStatusChange(self._require(), timeout_ms, watched)
-        if hresult in _QUIET:
-            return {}
-        _check(hresult, "waiting for reader changes")
-        if self._pnp_state is not None:
-            self._pnp_state = states[-1][1] & ~scard.SCARD_STATE_CHANGED
-        return {
-            reader: _reader_state(raw)
-            for reader, raw, _ in states
-            if reader in known and raw & scard.SCARD_STATE_CHANGED
-        }
-
-    def _require(self) -> int:
-        if self._context is None:
-            raise NoReaderError("the reader watcher is not open")
-        return self._context
-
-    @staticmethod
-    def _probe_pnp(context: int) -> int | None:
-        """The PnP pseudo-reader's state, or None where it is unknown (no PnP support).
-
-        pcsc-lite 1.9 answers a probe with a timeout; later versions with the
-        reader count in the high word, which later waits must hand back.
-        """
-        probe = [(PNP_READER, scard.SCARD_STATE_UNAWARE)]
-        hresult, states = scard.SCardGetStatusChange(context, 0, probe)
-        if hresult == scard.SCARD_E_TIMEOUT:
-            return int(scard.SCARD_STATE_UNAWARE)
-        if hresult != scard.SCARD_S_SUCCESS or states[0][1] & scard.SCARD_STATE_UNKNOWN:
-            return None
-        return int(states[0][1] & ~scard.SCARD_STATE_CHANGED)

@@ -62,18 +62,21 @@ class CardService:
     """Reads the My Number card in one reader; raises :mod:`kiosk.card.errors` errors.
 
     ``reader`` is a substring of the reader name (None: any reader, one holding
-    a card first). ``backend`` replaces PC/SC, e.g. with a virtual card.
-    ``timeout`` bounds every call that talks to the card.
+    a card first). ``allow_virtual`` (demo mode, tests) lets a virtual reader
+    serve and ``reader`` be None; without it those are refused before
+    connecting (:mod:`kiosk.card.readers`). ``backend`` replaces PC/SC, e.g.
+    with a virtual card. ``timeout`` bounds every call that talks to the card.
     """
 
     def __init__(
         self,
         reader: str | None = None,
         *,
+        allow_virtual: bool = False,
         backend: CardBackend | None = None,
         timeout: float = TIMEOUT_S,
     ) -> None:
-        self._backend = backend if backend is not None else _pcsc_backend(reader)
+        self._backend = backend if backend is not None else _pcsc_backend(reader, allow_virtual)
         self.timeout = timeout
         self._worker = _Worker()
 
@@ -225,7 +228,7 @@ def _refuse_risky_verify(tries_left: int) -> None:
         raise PinLastTryError()
 
 
-def _pcsc_backend(reader: str | None) -> CardBackend:
+def _pcsc_backend(reader: str | None, allow_virtual: bool) -> CardBackend:
     from kiosk.card.pcsc import PcscBackend  # pyscard loads only when PC/SC is used
 
-    return PcscBackend(reader)
+    return PcscBackend(reader, allow_virtual=allow_virtual)

@@ -7,8 +7,13 @@ from datetime import date
 
 from kiosk.card import apdu, tlv
 from kiosk.card.connection import Connection
-from kiosk.card.errors import ApduError, MalformedDataError, NotMyNumberCardError
-from kiosk.person import Person, Sex
+from kiosk.card.errors import (
+    ApduError,
+    CardDataRefusedError,
+    MalformedDataError,
+    NotMyNumberCardError,
+)
+from kiosk.person import MAX_TEXT_LENGTH, Person, Sex, text_fault
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,23 @@ def _text(value: bytes, what: str) -> str:
         raise MalformedDataError(f"{what} is not UTF-8") from None
 
 
+_FAULTS = {
+    "empty": "is empty",
+    "too_long": "is longer than {max} characters",
+    "control": "holds control characters or line breaks",
+}
+
+
+def _card_text(value: bytes, field: str) -> str:
+    """A name or address from the card, held to the rules for corrections (never quoted)."""
+    text = _text(value, field)
+    fault = text_fault(field, text)
+    if fault is not None:
+        problem = _FAULTS[fault].format(max=MAX_TEXT_LENGTH[field])
+        raise CardDataRefusedError(f"the {field} on the card {problem}: not taken")
+    return text
+
+
 def _birth_date(value: bytes) -> date:
     text = _text(value, "birth date")
     if len(text) != 8 or not _digits(text):
@@ -82,8 +104,8 @@ def parse_basic_info(data: bytes) -> Person:
     if sex is None:
         raise MalformedDataError("unknown sex code")
     return Person(
-        name=_text(_item(items, TAG_NAME), "name"),
-        address=_text(_item(items, TAG_ADDRESS), "address"),
+        name=_card_text(_item(items, TAG_NAME), "name"),
+        address=_card_text(_item(items, TAG_ADDRESS), "address"),
         birth_date=_birth_date(_item(items, TAG_BIRTH_DATE)),
         sex=sex,
     )

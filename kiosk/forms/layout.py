@@ -11,7 +11,6 @@ The format is described for staff in docs/forms.md.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.catalog import Catalog
-from kiosk.resources import resource
+from kiosk.resources import TomlFileError, read_toml, resource
 
 PAGE_W, PAGE_H = 210.0, 297.0
 FOOTER_TOP = 273.0  # the kiosk's own footer lies below this line
@@ -263,12 +262,11 @@ class Layout(_Model):
 def load_layout(path: Path) -> Layout:
     """Read and check one layout file; LayoutError names the file and the item."""
     try:
-        with path.open("rb") as f:
-            raw = tomllib.load(f)
+        raw = read_toml(path)
     except FileNotFoundError:
         raise LayoutError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as e:
-        raise LayoutError(f"{path}: not valid TOML: {e}") from None
+    except TomlFileError as e:
+        raise LayoutError(str(e)) from None
     try:
         return Layout.model_validate(raw)
     except ValidationError as e:

@@ -118,11 +118,16 @@ class PgNotifyEvents(_Notifier):
 
 
 def conninfo(url: URL) -> str:
-    """A libpq connection string from a SQLAlchemy URL (``?host=/socket/dir`` too)."""
+    """A libpq connection string from a SQLAlchemy URL (``?host=/socket/dir`` too), with
+    the URL's other parameters (sslmode, sslrootcert, connect_timeout, options) kept."""
     from psycopg.conninfo import make_conninfo
 
     host = url.query.get("host") or url.host
     params: dict[str, str | int | None] = {
+        key: value if isinstance(value, str) else ",".join(value)
+        for key, value in url.query.items()
+    }
+    params |= {
         "host": host if host is None or isinstance(host, str) else host[0],
         "port": url.port,
         "user": url.username,

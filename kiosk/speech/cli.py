@@ -97,8 +97,12 @@ def models_list(no_load: bool, config_file: Path | None) -> None:
 
 
 @models.command("install")
-@click.option("--lang", "language", required=True, help="Language code, e.g. ko.")
-@click.option("--sha256", default=None, help="Expected SHA-256 of the zip (hex).")
+@click.option("--lang", "language", required=True, help="Language code, e.g. ko or pt-BR.")
+@click.option(
+    "--sha256",
+    default=None,
+    help="SHA-256 of the zip (64 hex digits); needed unless a manifest knows the model.",
+)
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @config_option
 def models_install(
@@ -106,13 +110,16 @@ def models_install(
 ) -> None:
     """Check a Vosk model zip and unpack it to <model_dir>/<lang> (nothing is downloaded).
 
-    An official model known to a manifest must have exactly its files and checksums.
+    An official model known to a manifest must have exactly its files and checksums;
+    any other needs --sha256. The zip and its files unpacked may be at most
+    speech.model_max_mb. Nothing on disk changes when a check fails.
     """
-    from kiosk.speech.models import install_model
+    from kiosk.speech.models import MIB, install_model
 
     settings = settings_from(config_file)
+    model_dir, max_bytes = settings.speech_model_dir(), settings.speech.model_max_mb * MIB
     try:
-        installed = install_model(archive, language, settings.speech_model_dir(), sha256)
+        installed = install_model(archive, language, model_dir, sha256, max_bytes=max_bytes)
     except SpeechError as e:
         raise click.ClickException(f"{e.code}: {e}") from None
     report = {"language": language, "path": str(installed.path), "verified": installed.verified}

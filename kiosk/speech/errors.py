@@ -29,7 +29,8 @@ class ModelError(SpeechError):
 
 
 class ModelInstallError(SpeechError):
-    """Codes: "checksum_mismatch", "bad_archive", "unsafe_archive", "bad_layout",
+    """Codes: "bad_language", "unsafe_target", "checksum_required", "bad_checksum",
+    "checksum_mismatch", "too_large", "bad_archive", "unsafe_archive", "bad_layout",
     "manifest_mismatch", "language_mismatch", "bad_manifest"."""
 
     code = "bad_archive"

@@ -13,13 +13,13 @@ measurements behind every threshold).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from kiosk.resources import resource
+from kiosk.i18n import TranslationError
+from kiosk.resources import TomlFileError, read_toml, resource
 
 Choices = Mapping[str, Sequence[str]]
 """Choice id -> the phrases that select it."""
@@ -83,8 +83,10 @@ def spoken_forms(language: str) -> Mapping[str, Any]:
     path = resource("i18n", language, "speech.toml")
     if not path.is_file():
         return {}
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    try:
+        return read_toml(path)
+    except TomlFileError as e:
+        raise TranslationError(str(e)) from None
 
 
 def all_phrases(language: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import subprocess
 import tempfile
@@ -44,6 +45,17 @@ class _Job:
     warm_up: bool = False
 
 
+def memory_folder() -> str | None:
+    """A folder in RAM (tmpfs) for rendered speech: the user's runtime folder or /dev/shm.
+
+    None (the system's temporary folder) where neither exists, e.g. on Windows.
+    """
+    for candidate in (os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"):  # noqa: S108 - tmpfs
+        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    return None
+
+
 class KioskSpeaker:
     """Speaks in a worker thread that owns the engines; safe to call from any thread.
 
@@ -78,7 +90,8 @@ class KioskSpeaker:
         self._state = SpeakerState.IDLE
         self._closed = False
         self.last_error: str | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="ward-kiosk-tts-")
+        # Phrases may hold a visitor's name: rendered in RAM, never on disk.
+        self._tmp = tempfile.TemporaryDirectory(prefix="ward-kiosk-tts-", dir=memory_folder())
         self._thread = threading.Thread(target=self._run, name="tts-worker", daemon=True)
         self._thread.start()
 

@@ -6,6 +6,7 @@ never from the UI thread.
 
 from __future__ import annotations
 
+from kiosk.storage.audit import AccessLogBroken
 from kiosk.storage.counter_queries import (
     HEALTH_STATUSES,
     CounterState,
@@ -21,6 +22,7 @@ from kiosk.storage.crypto import (
     StorageError,
     VisitNotFound,
 )
+from kiosk.storage.database import alembic_config, create_kiosk_engine, upgrade_database
 from kiosk.storage.models import TICKET_STATUSES, TicketStatus, VisitStatus
 from kiosk.storage.queueing import (
     QUEUE_CHANNEL,
@@ -30,13 +32,14 @@ from kiosk.storage.queueing import (
     TicketNotFound,
     TicketStateConflict,
 )
-from kiosk.storage.store import AccessEvent, Clock, Store, alembic_config, upgrade_database
+from kiosk.storage.store import AccessEvent, Clock, Store
 
 __all__ = [
     "HEALTH_STATUSES",
     "QUEUE_CHANNEL",
     "TICKET_STATUSES",
     "AccessEvent",
+    "AccessLogBroken",
     "Chooser",
     "Clock",
     "CounterState",
@@ -57,5 +60,6 @@ __all__ = [
     "VisitNotFound",
     "VisitStatus",
     "alembic_config",
+    "create_kiosk_engine",
     "upgrade_database",
 ]

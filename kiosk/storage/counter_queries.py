@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from sqlalchemy import select
@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from kiosk.person import NUMBER_LIKE
-from kiosk.storage.models import DETAIL_MAX, Base, CounterStateRow, KioskHeartbeatRow
+from kiosk.storage.models import (
+    DETAIL_MAX,
+    Base,
+    CounterStateRow,
+    KioskHeartbeatRow,
+    TicketRow,
+    VisitRow,
+)
 
 HealthStatus = Literal["ok", "warning", "error"]
 HEALTH_STATUSES: tuple[str, ...] = get_args(HealthStatus)
@@ -162,3 +169,31 @@ def _upsert(session: Session, model: type[Base], values: Mapping[str, Any], *, k
         lite = sqlite.insert(model).values(**values)
         return lite.on_conflict_do_update(index_elements=[key], set_=changes)
     raise NotImplementedError(f"upsert is written for PostgreSQL and SQLite, not {dialect}")
+
+
+# -- need-to-know ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketPlace:
+    """Where a visit's latest ticket queues; both None when it has no ticket."""
+
+    category: str | None
+    service_day: date | None
+
+
+def visit_ticket_place(session: Session, reference: str) -> TicketPlace | None:
+    """The queue of the visit's latest ticket, read without any personal data; None when
+    no visit has ``reference``."""
+    visit_id = session.scalar(
+        select(VisitRow.id).where(VisitRow.reference == reference.strip().upper())
+    )
+    if visit_id is None:
+        return None
+    row = session.execute(
+        select(TicketRow.category, TicketRow.service_day)
+        .where(TicketRow.visit_id == visit_id)
+        .order_by(TicketRow.issued_at.desc(), TicketRow.id.desc())
+        .limit(1)
+    ).first()
+    return TicketPlace(row.category, row.service_day) if row else TicketPlace(None, None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -125,40 +124,9 @@ def _decryption_failed(purpose: Purpose, reference: str, why: str) -> Decryption
     )
 
 
-def load_or_create_key(path: Path) -> PersonCipher:
-    """Load the key from ``path``, creating it (0600, folder 0700) if it does not exist."""
-    path = Path(path)
-    if not path.exists():
-        _create_key_file(path)
-    return PersonCipher(_read_key_file(path))
-
-
-def _create_key_file(path: Path) -> None:
-    try:
-        _write_new_key_file(path)
-    except OSError as err:
-        raise KeyFileInvalid(
-            f"Key file {path} cannot be created ({err.strerror}). Check that its folder "
-            "exists or can be created and is writable by the kiosk user."
-        ) from err
-
-
-def _write_new_key_file(path: Path) -> None:
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(KEY_BYTES))
-            fh.flush()
-            os.fsync(fh.fileno())
-        # link() refuses to overwrite, so a kiosk started twice at once keeps
-        # the first key, and no reader ever sees a half-written file.
-        with suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def load_legacy_key(path: Path) -> PersonCipher:
+    """The symmetric key of releases before the ward key pair (read-only; never created)."""
+    return PersonCipher(_read_key_file(Path(path)))
 
 
 def _read_key_file(path: Path) -> bytes:

@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -36,6 +37,7 @@ REFERENCE_MAX = 16
 ACTOR_MAX = 100
 ACTION_MAX = 64
 DETAIL_MAX = 200
+HASH_HEX = 64  # SHA-256 in hex (the access log's chain, revision 0009)
 StaffRole = Literal["staff", "supervisor"]
 STAFF_ROLES: tuple[str, ...] = get_args(StaffRole)
 STAFF_ID_MAX = 32
@@ -97,6 +99,8 @@ class VisitRow(Base):
     procedures: Mapped[list[str]] = mapped_column(JSON)
     person_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     number_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The answers, sealed like the card data (revision 0010); ``answers`` stays empty.
+    answers_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
@@ -108,6 +112,7 @@ class AccessLogRow(Base):
 
     ``visit_reference`` is kept as text so that an entry still names its visit after
     the visit row is gone, and can record lookups of references that do not exist.
+    Append-only: database triggers refuse UPDATE and DELETE (revision 0009).
     """
 
     __tablename__ = "access_log"
@@ -121,6 +126,20 @@ class AccessLogRow(Base):
     )
     visit_reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX), index=True)
     detail: Mapped[str] = mapped_column(String(DETAIL_MAX), default="")
+    # The hash chain (revision 0009, see ``kiosk.storage.audit``); ``visit_id`` is not hashed.
+    prev_hash: Mapped[str] = mapped_column(String(HASH_HEX))
+    entry_hash: Mapped[str] = mapped_column(String(HASH_HEX))
+
+
+class AccessLogHeadRow(Base):
+    """The access log's last entry (one row, revision 0009); locking it serialises appends."""
+
+    __tablename__ = "access_log_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(HASH_HEX))
 
 
 class StaffRow(Base):
@@ -137,6 +156,9 @@ class StaffRow(Base):
     failed_tries: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed (revision 0008)
+    # The last TOTP time step a code was accepted for: no code is taken twice (0008).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -223,3 +245,36 @@ class KioskHeartbeatRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[str] = mapped_column(String(32))
     checks: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+
+
+class WardKeyRow(Base):
+    """The ward's public keys (revision 0010): the current one has no ``retired_at``.
+
+    The key check value: a machine whose key has another fingerprint refuses to start.
+    """
+
+    __tablename__ = "ward_keys"
+
+    fingerprint: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DataKeyRow(Base):
+    """A service day's data key (revision 0010): its private half sealed to the ward key.
+
+    ``wrapped_private`` is set to NULL when the retention period ends (crypto-shredding).
+    The id is chosen by the sealing process, so inserting needs no RETURNING.
+    """
+
+    __tablename__ = "data_keys"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    service_day: Mapped[date] = mapped_column(Date, index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_private: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ward_fingerprint: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    destroyed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

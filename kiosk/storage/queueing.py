@@ -24,8 +24,15 @@ from sqlalchemy import Connection, Select, Table, bindparam, func, select, text,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kiosk.storage import retention
 from kiosk.storage.crypto import StorageError
-from kiosk.storage.models import TicketCounterRow, TicketEventRow, TicketRow, UtcDateTime
+from kiosk.storage.models import (
+    TicketCounterRow,
+    TicketEventRow,
+    TicketRow,
+    UtcDateTime,
+    VisitRow,
+)
 
 QUEUE_CHANNEL = "ward_kiosk_queue"
 SERVICE_SAMPLES = 20  # today's most recent services the estimate looks at
@@ -199,6 +206,18 @@ def issue_in_one_statement(
     return ticket, seconds, frozenset(row.closed_counters)
 
 
+def ticket_of_visit(session: Session, reference: str) -> TicketRow | None:
+    """The latest ticket issued for the visit ``reference`` (None: none yet)."""
+    stmt = (
+        select(TicketRow)
+        .join(VisitRow, TicketRow.visit_id == VisitRow.id)
+        .where(VisitRow.reference == reference)
+        .order_by(TicketRow.issued_at.desc(), TicketRow.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
 def waiting_ahead(session: Session, row: TicketRow) -> int:
     """Waiting tickets of the category issued before ``row`` (only priority ones for
     a priority ticket, which goes ahead of the normal ones)."""
@@ -287,6 +306,8 @@ def change_status(
         row.serving_at = now
     elif status == "done":
         row.done_at = now
+        if row.visit_id is not None:  # the number is deleted once its procedures are done
+            retention.forget_number_of_visit(session, row.visit_id)
     record_event(session, row, now=now, counter=counter, note=note)
 
 

@@ -38,10 +38,12 @@ class PdfTicketPrinter:
 
 def ticket_printer_from_settings(settings: Settings) -> TicketPrinter:
     """The receipt printer when ``[printing.escpos]`` names a connection, else PDF tickets
-    to the ``ticket_printer`` CUPS queue (or the output folder when that is empty too)."""
+    to the ``ticket_printer`` CUPS queue (when that is empty too: the output folder in
+    demo mode, otherwise no printer, and the ticket is shown on screen only)."""
     printing = settings.printing
     if printing.escpos.connection:
         from kiosk.tickets.escpos_printer import EscposTicketPrinter
 
         return EscposTicketPrinter.from_settings(printing.escpos)
-    return PdfTicketPrinter(configured_printer(settings, printing.ticket_printer))
+    queue = configured_printer(settings, printing.ticket_printer, "printing.ticket_printer")
+    return PdfTicketPrinter(queue)

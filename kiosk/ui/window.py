@@ -16,13 +16,14 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from kiosk.card.monitor import ReaderEvent
-from kiosk.checkout import Checkout, Outcome
+from kiosk.checkout import Checkout, CheckoutProgress, Outcome
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label, guidance
 from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
 from kiosk.services import CardReader, Listener, ReaderWatchFactory, Speaker
 from kiosk.speech.tts import pin_feedback
+from kiosk.ui.checkout_run import CheckoutRun
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.listening import Listening
@@ -135,6 +136,7 @@ class KioskWindow(Listening, QMainWindow):
         self._error_shown = ""
         self._pin_for_number = False  # the keypad asks for the PIN that reads the number
         self._number_declined = False
+        self.checkout_run = CheckoutRun(self.runner, self.context.settings, self)
 
     def _connect(self) -> None:
         self.welcome.language_chosen.connect(self.choose_language)
@@ -156,6 +158,9 @@ class KioskWindow(Listening, QMainWindow):
         self.number.skip_requested.connect(self._skip_number)
         self.number.read_requested.connect(self._ask_number_pin)
         self.done.finished.connect(self.end_visit)
+        self.checkout_run.printed.connect(self._printed)
+        self.checkout_run.failed.connect(self._not_printed)
+        self.checkout_run.overdue.connect(self._send_to_staff)
         self.idle.idle.connect(self._ask_for_more_time)
         self._connect_speech()
         self.overlay.extended.connect(self._arm_idle)
@@ -516,14 +521,14 @@ class KioskWindow(Listening, QMainWindow):
             return
         self.result.print.setEnabled(False)
         self._go(self.busy, idle=False)
-        visit = self.visit
-        self.runner.submit(lambda: self.checkout.complete(visit), self._printed, self._not_printed)
+        self.checkout_run.start(self.checkout, self.visit)
 
     def _printed(self, outcome: Outcome) -> None:
         if self.visit is None:
             return
         ticket = outcome.ticket
         self.visit.ticket = ticket
+        self.visit.reference = outcome.reference
         problem = printing_problem(self.texts, outcome.forms_error, outcome.ticket_error)
         self.done.show_outcome(
             self.texts,
@@ -547,6 +552,21 @@ class KioskWindow(Listening, QMainWindow):
         self.result.notice.show_message(self._error_text(error))
         self._go(self.result)
 
+    def _send_to_staff(self, progress: CheckoutProgress) -> None:
+        """The busy screen's deadline passed: staff take over; the visit stays as stored."""
+        if self.visit is None:
+            return
+        ticket = self.visit.ticket = progress.ticket
+        counter = counter_label(self.context.settings, self.texts, ticket.counter) if ticket else ""
+        self.done.show_sent_to_staff(
+            self.texts,
+            ticket=ticket,
+            counter=counter,
+            used_card=self.visit.used_card,
+            seconds=self.context.settings.kiosk.done_screen_seconds,
+        )
+        self._go(self.done, idle=False)
+
     def _ask_for_more_time(self) -> None:
         if self.visit is None:
             return
@@ -562,7 +582,9 @@ class KioskWindow(Listening, QMainWindow):
         self._number_declined = False
         self.overlay.stop()
         visit = self.visit
-        if visit is not None and visit.ticket is None and visit.answers:
+        kept = self.checkout_run.handed_to_staff  # stored as it was: staff take it over
+        self.checkout_run.reset()
+        if visit is not None and visit.ticket is None and visit.answers and not kept:
             record = copy.copy(visit)
             record.forget_card()
             record.answers = dict(visit.answers)
@@ -600,6 +622,7 @@ class KioskWindow(Listening, QMainWindow):
             self.monitor.stop()
             self.monitor = None
         self.idle.shutdown()
+        self.checkout_run.reset()
         self.done.wipe()
         self.overlay.stop()
         self.runner.cancel_all()

@@ -20,14 +20,14 @@ from kiosk.card.virtual.card import VirtualMyNumberCard
 from kiosk.card.virtual.launcher import ensure_virtual_reader
 from kiosk.card.virtual.persona import PersonaError
 from kiosk.resources import resource
-from tests.pcsc_fixture import VirtualReader
+from tests.pcsc_fixture import ALLOW_VIRTUAL_ENV, VirtualReader
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = resource("personas", "demo.toml")
 
 
 def status(*args: str) -> tuple[int, dict[str, object]]:
-    result = CliRunner().invoke(card, ["status", *args])
+    result = CliRunner().invoke(card, ["status", *args], env={ALLOW_VIRTUAL_ENV: "true"})
     return result.exit_code, json.loads(result.output)
 
 
@@ -76,7 +76,8 @@ def test_launcher_with_a_running_pcscd(pcsc_reader: VirtualReader) -> None:
     with ensure_virtual_reader(DEMO, port=pcsc_reader.port + 1, timeout=15) as handle:
         assert handle.pcscd is None
         assert handle.reader == "Virtual PCD 00 01"
-        assert CardService(handle.reader).read_basic_info("1234").name == "大阪 花子"
+        service = CardService(handle.reader, allow_virtual=True)
+        assert service.read_basic_info("1234").name == "大阪 花子"
     assert handle.emulator is not None
     assert handle.emulator.returncode == 0  # SIGTERM ends `python -m kiosk.card.virtual` cleanly
     deadline = time.monotonic() + 5
@@ -94,7 +95,7 @@ from kiosk.card.virtual.persona import PersonaError
 from kiosk.card.virtual.pcscd import free_port_pair, pcscd_running
 with ensure_virtual_reader(Path(sys.argv[1]), port=free_port_pair()) as handle:
     report = {"started": handle.pcscd is not None, "reader": handle.reader}
-    report["tries"] = CardService(handle.reader).tries_left()
+    report["tries"] = CardService(handle.reader, allow_virtual=True).tries_left()
 report["running_after"] = pcscd_running()
 print(json.dumps(report))
 """

@@ -18,7 +18,7 @@ from kiosk.card.cli import card
 from kiosk.card.virtual.card import VirtualMyNumberCard
 from tests.pcsc_fixture import VirtualReader
 
-pytestmark = pytest.mark.pcsc
+pytestmark = [pytest.mark.pcsc, pytest.mark.usefixtures("virtual_reader_allowed")]
 
 ROOT = Path(__file__).resolve().parents[2]
 WARD_KIOSK = [sys.executable, "-m", "kiosk"]

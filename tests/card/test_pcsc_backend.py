@@ -26,7 +26,7 @@ SLOT_1 = "Virtual PCD 00 01"
 def test_one_context_serves_call_after_call(
     pcsc_reader: VirtualReader, virtual_card: VirtualMyNumberCard
 ) -> None:
-    backend = PcscBackend(pcsc_reader.name)
+    backend = PcscBackend(pcsc_reader.name, allow_virtual=True)
     service = CardService(backend=backend)
     service.tries_left()
     kept = backend._pool.take()
@@ -40,7 +40,7 @@ def test_one_context_serves_call_after_call(
 def test_the_kept_context_is_released_with_the_backend(
     pcsc_reader: VirtualReader, virtual_card: VirtualMyNumberCard
 ) -> None:
-    backend = PcscBackend(pcsc_reader.name)
+    backend = PcscBackend(pcsc_reader.name, allow_virtual=True)
     assert backend.card_present()
     kept = backend._pool.take()
     assert kept is not None
@@ -64,7 +64,7 @@ def test_a_card_moved_to_another_reader_is_found(
     pcsc_reader: VirtualReader, second_slot: VpcdEmulator
 ) -> None:
     demo = load_persona(resource("personas", "demo.toml"))
-    service = CardService("Virtual PCD")  # both slots match
+    service = CardService("Virtual PCD", allow_virtual=True)  # both slots match
     pcsc_reader.insert("demo.toml")
     assert service.tries_left() == 3
     pcsc_reader.remove()

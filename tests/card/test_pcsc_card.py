@@ -113,7 +113,7 @@ def test_verified_state_ends_with_the_service_call(
     pcsc_reader: VirtualReader, virtual_card: VirtualMyNumberCard, card_service: CardService
 ) -> None:
     card_service.read_basic_info("1234")
-    with PcscConnection(pcsc_reader.name) as connection:
+    with PcscConnection(pcsc_reader.name, allow_virtual=True) as connection:
         session = MyNumberSession(connection)
         session.select()
         with pytest.raises(ApduError) as caught:
@@ -190,7 +190,7 @@ def test_no_card(pcsc_reader: VirtualReader, card_service: CardService) -> None:
 
 
 def test_no_reader(pcsc_reader: VirtualReader) -> None:
-    service = CardService("No Such Reader")
+    service = CardService("No Such Reader", allow_virtual=True)
     with pytest.raises(NoReaderError):
         service.card_present()
     with pytest.raises(NoReaderError):
@@ -201,15 +201,16 @@ def test_any_reader_means_the_one_with_the_card(
     pcsc_reader: VirtualReader, virtual_card: VirtualMyNumberCard
 ) -> None:
     assert pcsc_reader.name in pcsc.list_readers()
-    assert pcsc.find_reader() == pcsc.find_reader("virtual pcd") == pcsc_reader.name
+    found = pcsc.find_reader(allow_virtual=True)
+    assert found == pcsc.find_reader("virtual pcd", allow_virtual=True) == pcsc_reader.name
     assert pcsc.card_atr(pcsc_reader.name) == ATR
-    assert CardService().tries_left() == 3
+    assert CardService(allow_virtual=True).tries_left() == 3
 
 
 def test_individual_number_through_pcsc(
     pcsc_reader: VirtualReader, virtual_card: VirtualMyNumberCard
 ) -> None:
-    with PcscConnection(pcsc_reader.name) as connection:
+    with PcscConnection(pcsc_reader.name, allow_virtual=True) as connection:
         session = MyNumberSession(connection)
         session.select()
         session.verify_pin("1234")

@@ -58,7 +58,7 @@ def test_a_card_that_stops_answering_times_out(
 ) -> None:
     """vpcd and pcscd wait forever for an answer: the service's own deadline ends the call."""
     card = insert_card("demo.toml", delay=60)
-    service = CardService(pcsc_reader.name, timeout=1.0)
+    service = CardService(pcsc_reader.name, allow_virtual=True, timeout=1.0)
     started = time.monotonic()
     with pytest.raises(CardTimeoutError) as caught:
         service.read_basic_info("1234")
@@ -76,7 +76,8 @@ def test_a_card_that_stops_answering_times_out(
 
 def test_a_slow_card_within_the_deadline(pcsc_reader: VirtualReader, insert_card: Inserter) -> None:
     insert_card("demo.toml", delay=0.05)
-    assert CardService(pcsc_reader.name, timeout=5).read_basic_info("1234").name == "大阪 花子"
+    service = CardService(pcsc_reader.name, allow_virtual=True, timeout=5)
+    assert service.read_basic_info("1234").name == "大阪 花子"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from kiosk.card.cli import card
 from kiosk.card.service import CardService
 from kiosk.card.virtual.card import VirtualMyNumberCard, basic_info_file
 
-pytestmark = pytest.mark.pcsc
+pytestmark = [pytest.mark.pcsc, pytest.mark.usefixtures("virtual_reader_allowed")]
 
 READ_BINARY = "00 B0"
 

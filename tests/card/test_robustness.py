@@ -6,12 +6,13 @@ import contextlib
 from collections import deque
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.card import apdu, tlv
 from kiosk.card.connection import Connection
-from kiosk.card.errors import CardError, CardRemovedError, NoCardError
+from kiosk.card.errors import CardDataRefusedError, CardError, CardRemovedError, NoCardError
 from kiosk.card.service import CardService
 from kiosk.card.session import (
     MAX_GET_RESPONSE,
@@ -22,7 +23,7 @@ from kiosk.card.session import (
     parse_individual_number,
 )
 from kiosk.card.virtual.card import basic_info_file
-from kiosk.person import Person
+from kiosk.person import Person, text_fault
 
 ITEM_TAGS = [0xDF21, 0xDF22, 0xDF23, 0xDF24, 0xDF25]
 RARE = "𠮷髙﨑𩸽葛\U000e0100辻\u0304々〆ヶＡＢＣ０１２３４５６７８９－・　"
@@ -81,19 +82,33 @@ def test_any_items_in_a_tlv_as_basic_info(items: list[tuple[int, bytes]], outer:
         assert isinstance(parse_basic_info(data), Person)
 
 
-persons = st.builds(
-    Person,
-    name=st.text(alphabet=st.sampled_from(RARE + "山田花子 "), min_size=1, max_size=40),
-    address=st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
-    birth_date=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
-    sex=st.sampled_from(["male", "female", "not_applicable"]),
-)
+def _persons(address_characters: st.SearchStrategy[str]) -> st.SearchStrategy[Person]:
+    return st.builds(
+        Person,
+        name=st.text(alphabet=st.sampled_from(RARE + "山田花子 "), min_size=1, max_size=40),
+        address=st.text(alphabet=address_characters, min_size=1, max_size=300),
+        birth_date=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+        sex=st.sampled_from(["male", "female", "not_applicable"]),
+    )
 
 
-@given(persons)
+any_persons = _persons(st.characters(codec="utf-8"))
+# Addresses the card rules take: no controls, line breaks or format characters.
+persons = _persons(st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Zl", "Zp")))
+
+
+@given(any_persons)
 def test_every_character_survives_encoding_and_parsing(person: Person) -> None:
-    """Rare kanji, variation selectors, full-width digits, long addresses: never changed."""
-    assert parse_basic_info(basic_info_file(person)) == person
+    """Rare kanji, variation selectors, full-width digits, long addresses: never changed.
+
+    Text the correction rules refuse (control characters) is refused as a whole.
+    """
+    faults = [text_fault("name", person.name), text_fault("address", person.address)]
+    if any(faults):
+        with pytest.raises(CardDataRefusedError):
+            parse_basic_info(basic_info_file(person))
+    else:
+        assert parse_basic_info(basic_info_file(person)) == person
 
 
 @given(st.binary(max_size=40))

@@ -27,7 +27,7 @@ def write_config(tmp_path: Path, printing: str = "") -> Path:
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'[ward]\nname = "大阪市北区役所"\n\n[printing]\noutput_dir = "{tmp_path / "out"}"\n'
-        + printing,
+        "folder_printer = true\n" + printing,
         encoding="utf-8",
     )
     return config
@@ -94,7 +94,7 @@ def test_failures_are_reported_and_exit_1(
     code, results = run(config, "--timeout", "5")
     assert code == 1
     forms, ticket = results
-    assert (forms["state"], forms["error"]) == ("not_completed", "paper_jam")
+    assert (forms["state"], forms["error"]) == ("cancelled", "paper_jam")  # never prints later
     assert forms["job"].startswith(f"{jammed}-")
     assert "clear the jam" in forms["message"]
     assert (ticket["state"], ticket["error"]) == ("not_submitted", "printer_unavailable")

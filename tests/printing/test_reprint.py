@@ -16,9 +16,9 @@ from kiosk.config import load_settings
 from kiosk.context import KioskContext
 from kiosk.printing import CupsPrinter, FolderPrinter
 from kiosk.resources import resource
-from kiosk.storage import Store
 from kiosk.visit import Visit
 from tests.cups_fixture import CupsServer, FaultQueue
+from tests.keys import open_store
 from tests.kiosk_fixture import make_checkout
 
 PERSON = load_persona(resource("personas", "demo.toml")).person
@@ -28,8 +28,10 @@ def write_config(tmp_path: Path, printing: str = "") -> Path:
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{tmp_path / "kiosk.db"}"\n'
-        f'key_file = "{tmp_path / "keys" / "data.key"}"\n\n'
-        f'[printing]\noutput_dir = "{tmp_path / "out"}"\njob_timeout_seconds = 10\n' + printing,
+        f'private_key_file = "{tmp_path / "keys" / "ward-key.pem"}"\n'
+        f'public_key_file = "{tmp_path / "keys" / "ward-key.pem.pub"}"\n\n'
+        f'[printing]\noutput_dir = "{tmp_path / "out"}"\njob_timeout_seconds = 10\n'
+        "folder_printer = true\n" + printing,
         encoding="utf-8",
     )
     return config
@@ -77,7 +79,7 @@ def test_forms_that_a_jammed_printer_did_not_print_are_printed_again(
     assert report["visit"] == reference and report["state"] == "completed"
     assert cups_pdf_queue.queue in str(report["destination"]) and report["error"] is None
     settings = load_settings(config)
-    store = Store.open(settings.database_url(), settings.key_file())
+    store = open_store(settings.database_url(), settings.private_key_file())
     try:
         actions = [e.action for e in store.access_events(visit_reference=reference)]
     finally:

@@ -11,6 +11,7 @@ from kiosk.catalog import Catalog
 from kiosk.config import Settings
 from kiosk.queue import QueueService
 from kiosk.storage import Store
+from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
 
@@ -31,7 +32,7 @@ def key_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_url: str, key_file: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store.open(db_url, key_file, clock=clock) as opened:
+    with open_store(db_url, key_file, clock=clock) as opened:
         yield opened
 
 

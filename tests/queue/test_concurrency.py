@@ -11,7 +11,7 @@ from typing import Any
 from kiosk.catalog import Catalog
 from kiosk.config import Settings
 from kiosk.queue import QueueService
-from kiosk.storage import Store
+from tests.keys import open_store
 
 PROCESSES = 4
 PER_PROCESS = 16
@@ -19,7 +19,7 @@ CATEGORIES = ("resident", "insurance")
 
 
 def _service(url: str, key_file: str) -> QueueService:
-    return QueueService(Store.open(url, Path(key_file)), Catalog.load(), Settings().counters)
+    return QueueService(open_store(url, Path(key_file)), Catalog.load(), Settings().counters)
 
 
 def _issue_worker(url: str, key_file: str, barrier: Any, out: Any) -> None:
@@ -54,7 +54,7 @@ def _run(target: Any, args_per_process: list[tuple[Any, ...]]) -> list[list[Any]
 
 
 def test_concurrent_issue_is_unique_and_contiguous(db_url: str, key_file: Path) -> None:
-    Store.open(db_url, key_file).close()  # migrate once
+    open_store(db_url, key_file).close()  # migrate once
     results = _run(_issue_worker, [(db_url, str(key_file))] * PROCESSES)
     numbers: dict[str, list[int]] = defaultdict(list)
     for category, number, ahead in (t for result in results for t in result):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.speech.errors import ModelInstallError
 from kiosk.speech.manifests import SUFFIX, manifests_dir, read_manifest, verified_as
-from kiosk.speech.models import install_model
+from kiosk.speech.models import InstalledModel, install_model
 
 KIOSK = str(Path(sys.executable).parent / "ward-kiosk")
 JA = "vosk-model-small-ja-0.22"
@@ -56,6 +56,16 @@ def _config(tmp_path: Path) -> Path:
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[speech]\nmodel_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
     return config
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _install_other(tmp_path: Path, language: str) -> InstalledModel:
+    """A model no manifest knows, installed with its checksum."""
+    archive = _zip(tmp_path / "old.zip", "old", FILES)
+    return install_model(archive, language, tmp_path / "models", _sha256(archive))
 
 
 def _refusal(
@@ -101,7 +111,7 @@ def test_the_official_folder_at_the_top_of_the_zip_is_verified_by_the_zip_name(
 def test_an_official_model_with_other_files_is_refused_and_nothing_changes(
     tmp_path: Path, manifests: Path, change: dict[str, bytes | None], named: str
 ):
-    before = install_model(_zip(tmp_path / "old.zip", "old", FILES), "xx", tmp_path / "models")
+    before = _install_other(tmp_path, "xx")
     files = {n: d for n, d in (FILES | change).items() if d is not None}
     error = _refusal(
         _zip(tmp_path / f"{XX}.zip", XX, files), "xx", tmp_path / "models", manifests=manifests
@@ -125,7 +135,7 @@ def test_a_file_outside_the_model_folder_is_refused(tmp_path: Path, manifests: P
 
 def test_a_fake_japanese_model_is_refused_by_the_shipped_manifest(tmp_path: Path):
     config = _config(tmp_path)
-    before = install_model(_zip(tmp_path / "old.zip", "old", FILES), "ja", tmp_path / "models")
+    before = _install_other(tmp_path, "ja")
     official = read_manifest(manifests_dir() / f"{JA}{SUFFIX}")
     fake = _zip(tmp_path / f"{JA}.zip", JA, {name: b"fake" for name in official.files})
     error = _refusal(fake, "ja", tmp_path / "models")
@@ -151,7 +161,7 @@ def _install_with_the_command(
 
 
 def test_the_installed_command_refuses_a_fake_japanese_model(tmp_path: Path):
-    before = install_model(_zip(tmp_path / "old.zip", "old", FILES), "ja", tmp_path / "models")
+    before = _install_other(tmp_path, "ja")
     fake = _zip(tmp_path / f"{JA}.zip", JA, FILES)  # the layout of a model, not its files
     result = _install_with_the_command(tmp_path, "ja", fake)
     assert result.returncode == 1, result.stderr
@@ -176,9 +186,8 @@ def test_the_installed_command_refuses_a_japanese_model_for_korean(tmp_path: Pat
 def test_a_model_with_another_name_installs_unverified(tmp_path: Path, manifests: Path):
     config = _config(tmp_path)
     archive = _zip(tmp_path / "my-model.zip", "my-model", FILES | {"extra.txt": b"mine"})
-    result = CliRunner().invoke(
-        main, ["models", "install", "--lang", "ja", str(archive), "--config", str(config)]
-    )
+    args = ["models", "install", "--lang", "ja", "--sha256", _sha256(archive), str(archive)]
+    result = CliRunner().invoke(main, [*args, "--config", str(config)])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report == {"language": "ja", "path": str(tmp_path / "models" / "ja"), "verified": None}

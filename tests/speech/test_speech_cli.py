@@ -67,7 +67,7 @@ def test_install_unpacks_into_model_dir_and_list_sees_it(tmp_path: Path):
         False,
         "model_invalid",
     )
-    install_model(archive, "xx", tmp_path / "models")  # a reinstall replaces it
+    install_model(archive, "xx", tmp_path / "models", digest)  # a reinstall replaces it
     assert [p.name for p in (tmp_path / "models").iterdir()] == ["xx"]
 
 

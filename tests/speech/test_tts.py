@@ -18,7 +18,7 @@ from kiosk.i18n import Translations
 from kiosk.services import Speaker as UiSpeaker
 from kiosk.speech.kana import to_kana
 from kiosk.speech.phrases import phrase_language, split_phrases
-from kiosk.speech.speaker import KioskSpeaker
+from kiosk.speech.speaker import KioskSpeaker, memory_folder
 from kiosk.speech.tts import (
     RecordingSpeaker,
     Speaker,
@@ -314,6 +314,12 @@ def test_a_screen_is_played_phrase_by_phrase_in_order(tmp_path: Path):
     assert heard == list(range(len(split_phrases(SCREEN_EN, "en")))) == list(range(6))
     assert len(played.read_text().splitlines()) == 6
     assert busy == [True, False]
+    # A phrase may hold a visitor's name: rendered in RAM (tmpfs), never on disk.
+    ram = memory_folder()
+    assert ram is not None
+    assert all(line.startswith(ram) for line in played.read_text().splitlines())
+    kind = subprocess.run(["stat", "-f", "-c", "%T", ram], capture_output=True, text=True)
+    assert kind.stdout.strip() == "tmpfs"
 
 
 @needs_espeak

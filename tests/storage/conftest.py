@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.person import Person
 from kiosk.storage import Store
+from tests.keys import open_store
 
 
 class FakeClock:
@@ -47,7 +48,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(db_url: str, key_file: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store.open(db_url, key_file, clock=clock) as opened:
+    with open_store(db_url, key_file, clock=clock) as opened:
         yield opened
 
 

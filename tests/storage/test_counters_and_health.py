@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.storage import CounterState, HealthCheck, KioskHeartbeat, Store
+from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
 
@@ -137,7 +138,7 @@ def _race(actions: list[Callable[[], object]]) -> list[BaseException]:
 def test_two_stores_writing_the_same_rows_at_once(
     store: Store, db_url: str, key_file: Path, clock: FakeClock
 ) -> None:
-    with Store.open(db_url, key_file, clock=clock) as other:
+    with open_store(db_url, key_file, clock=clock) as other:
         for i in range(15):
             counter, kiosk = f"c{i}", f"kiosk-{i}"
             errors = _race(

@@ -15,11 +15,12 @@ from kiosk.storage import (
     Store,
     VisitNotFound,
 )
+from tests.keys import open_store
 
 
 def _open_fails(url: str, key_file: Path) -> DatabaseUnavailable:
     with pytest.raises(DatabaseUnavailable) as caught:
-        Store.open(url, key_file)
+        open_store(url, key_file)
     assert caught.value.code == "database_unavailable"
     assert isinstance(caught.value, StorageError)
     return caught.value

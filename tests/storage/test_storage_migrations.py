@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,10 +18,12 @@ from sqlalchemy import create_engine, inspect, text
 
 from kiosk.person import Person
 from kiosk.storage import Store, alembic_config, upgrade_database
-from kiosk.storage.crypto import load_or_create_key
+from kiosk.storage.crypto import load_legacy_key
+from kiosk.storage.data_keys import Keyring
 from kiosk.storage.models import Base
 from kiosk.storage.store import create_kiosk_engine
 from kiosk.visit import Visit
+from tests.keys import counter_keys, open_store
 
 TABLES = {
     "alembic_version",
@@ -30,6 +35,9 @@ TABLES = {
     "staff",
     "counter_states",
     "kiosk_heartbeats",
+    "access_log_head",
+    "ward_keys",
+    "data_keys",
 }
 
 
@@ -50,7 +58,7 @@ def _revision(url: str) -> str | None:
 
 def test_open_creates_schema_and_parent_folder(db_path: Path, db_url: str, key_file: Path) -> None:
     assert not db_path.parent.exists()
-    Store.open(db_url, key_file).close()
+    open_store(db_url, key_file).close()
     engine = create_engine(db_url)
     try:
         assert set(inspect(engine).get_table_names()) == TABLES
@@ -60,8 +68,8 @@ def test_open_creates_schema_and_parent_folder(db_path: Path, db_url: str, key_f
 
 
 def test_upgrade_is_idempotent(db_url: str, key_file: Path) -> None:
-    Store.open(db_url, key_file).close()
-    Store.open(db_url, key_file).close()
+    open_store(db_url, key_file).close()
+    open_store(db_url, key_file).close()
     engine = create_kiosk_engine(db_url)
     try:
         upgrade_database(engine)
@@ -73,7 +81,7 @@ def test_upgrade_is_idempotent(db_url: str, key_file: Path) -> None:
 
 
 def test_migrations_match_models(db_url: str, key_file: Path) -> None:
-    Store.open(db_url, key_file).close()
+    open_store(db_url, key_file).close()
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -84,7 +92,7 @@ def test_migrations_match_models(db_url: str, key_file: Path) -> None:
 
 
 def test_downgrade_to_base_and_back(db_url: str, key_file: Path) -> None:
-    Store.open(db_url, key_file).close()
+    open_store(db_url, key_file).close()
     command.downgrade(alembic_config(db_url), "base")
     assert _revision(db_url) is None
     command.upgrade(alembic_config(db_url), "head")
@@ -122,11 +130,11 @@ def _seed_0001_database(db_url: str, key_file: Path, person: Person) -> str:
             command.upgrade(alembic_config(connection=conn), "0001")
     finally:
         engine.dispose()
-    load_or_create_key(key_file)  # creates the key file
+    legacy = _legacy_key_file(key_file)
     reference = "OLD2VST3"
     nonce = b"\x11" * 12
     plaintext = json.dumps(person.to_dict(), ensure_ascii=False).encode("utf-8")
-    sealed = AESGCM(key_file.read_bytes()).encrypt(
+    sealed = AESGCM(legacy.read_bytes()).encrypt(
         nonce, plaintext, _V1_PERSON_AD + b"\x01" + reference.encode()
     )
     started = "2024-03-31 01:00:00.000000"  # UTC, as SQLAlchemy writes it to SQLite
@@ -161,6 +169,32 @@ def _seed_0001_database(db_url: str, key_file: Path, person: Person) -> str:
     return reference
 
 
+def _legacy_key_file(key_file: Path) -> Path:
+    """The symmetric key file of releases before revision 0010."""
+    path = key_file.with_name("data.key")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, secrets.token_bytes(32))
+    os.close(fd)
+    return path
+
+
+def _with_legacy(db_url: str, key_file: Path) -> Store:
+    private = counter_keys(key_file).private
+    assert private is not None
+    legacy = load_legacy_key(key_file.with_name("data.key"))
+    return Store.open(db_url, Keyring.opening(private, legacy), register_key=True)
+
+
+def _execute_sql(db_url: str, sql: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
 def _ticket_links(db_url: str) -> list[tuple[int | None]]:
     engine = create_engine(db_url)
     try:
@@ -174,8 +208,8 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
     db_url: str, key_file: Path, person: Person
 ) -> None:
     reference = _seed_0001_database(db_url, key_file, person)
-    with Store.open(db_url, key_file) as store:
-        assert _revision(db_url) == _head() == "0007"
+    with _with_legacy(db_url, key_file) as store:
+        assert _revision(db_url) == _head() == "0010"
         loaded = store.load_visit(reference)
         assert loaded.person == person
         assert loaded.individual_number is None
@@ -193,8 +227,18 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
 def test_downgrade_to_0001_and_back_keeps_visits(
     db_url: str, key_file: Path, person: Person
 ) -> None:
-    with Store.open(db_url, key_file) as store:
+    with open_store(db_url, key_file) as store:
         visit = Visit(language="ja", person=person, individual_number="123456789018")
+        reference = store.save_visit(visit, kiosk_id="k", status="completed")
+    engine = create_kiosk_engine(db_url)
+    try:  # sealed data is live: going below 0010 would destroy it
+        with pytest.raises(RuntimeError, match="cannot be downgraded"), engine.begin() as conn:
+            command.downgrade(alembic_config(connection=conn), "0001")
+    finally:
+        engine.dispose()
+    _execute_sql(db_url, "UPDATE data_keys SET wrapped_private = NULL")  # as a purge does
+    with open_store(db_url, key_file) as store:
+        visit = Visit(language="ja")
         reference = store.save_visit(visit, kiosk_id="k", status="completed")
         store.issue_ticket(category="resident", letter="A", counter="3", visit_reference=reference)
         store.log_access(actor="kiosk:k", action="visit_opened", visit_reference=reference)
@@ -217,9 +261,8 @@ def test_downgrade_to_0001_and_back_keeps_visits(
         engine.dispose()
     command.upgrade(alembic_config(db_url), "head")
     assert _revision(db_url) == _head()
-    with Store.open(db_url, key_file) as store:
+    with open_store(db_url, key_file) as store:
         loaded = store.load_visit(reference)
-        assert loaded.person == person
-        assert loaded.individual_number is None  # dropped with the column
+        assert loaded.person is None and loaded.individual_number is None
         assert loaded.ticket is not None
         assert store.access_events() == []

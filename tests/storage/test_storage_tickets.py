@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from kiosk.storage import Store, VisitNotFound
 from kiosk.visit import Visit
+from tests.keys import open_store
 
 
 @pytest.fixture
@@ -125,7 +126,7 @@ def test_concurrent_threads_get_unique_contiguous_numbers(store: Store) -> None:
 
 
 def _issue_in_process(url: str, key_file: str, barrier: Any, results: Any, count: int) -> None:
-    with Store.open(url, Path(key_file)) as store:
+    with open_store(url, Path(key_file)) as store:
         barrier.wait()
         results.put([_issue(store).number for _ in range(count)])
 
@@ -149,5 +150,5 @@ def test_concurrent_processes_get_unique_contiguous_numbers(db_url: str, key_fil
         process.join(timeout=30)
         assert process.exitcode == 0
     _assert_contiguous(numbers, PROCESSES * PER_WORKER)
-    with Store.open(db_url, key_file) as store:  # real clock, like the workers
+    with open_store(db_url, key_file) as store:  # real clock, like the workers
         assert store.waiting_count("resident") == PROCESSES * PER_WORKER

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from kiosk.person import Person
 from kiosk.storage import Store
 from kiosk.visit import Visit
+from tests.keys import open_store
 
 _text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 
@@ -19,7 +20,7 @@ _text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("unicode")
-    with Store.open(f"sqlite:///{folder / 'kiosk.db'}", folder / "keys" / "kiosk.key") as store:
+    with open_store(f"sqlite:///{folder / 'kiosk.db'}", folder / "keys" / "kiosk.key") as store:
         yield store
 
 

@@ -14,6 +14,7 @@ from kiosk.person import Person
 from kiosk.storage import StorageError, Store, VisitNotFound
 from kiosk.storage.store import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from kiosk.visit import Visit
+from tests.keys import open_store
 
 
 @pytest.fixture
@@ -122,10 +123,11 @@ def test_purge_removes_personal_data_of_old_visits_only(
 
     purged = store.load_visit(old_ref)
     assert purged.person is None
-    assert purged.answers == old.answers  # answers and procedures are kept on purpose
-    assert purged.procedures == old.procedures
+    assert purged.answers == {}  # the answers are personal too (e.g. a priority reason)
+    assert purged.procedures == old.procedures  # kept for the statistics
     row = _row(db_url, old_ref)
     assert row["person_ciphertext"] is None
+    assert row["answers_ciphertext"] is None
     assert row["personal_data_purged_at"] is not None
     assert store.load_visit(recent_ref).person == person
     assert _row(db_url, recent_ref)["personal_data_purged_at"] is None
@@ -175,9 +177,9 @@ def test_birth_date_and_sex_survive(store: Store) -> None:
 
 
 def test_store_is_usable_as_context_manager(db_url: str, key_file: Path) -> None:
-    with Store.open(db_url, key_file) as store:
+    with open_store(db_url, key_file) as store:
         reference = store.save_visit(_visit(), kiosk_id="k", status="completed")
-    with Store.open(db_url, key_file) as store:
+    with open_store(db_url, key_file) as store:
         assert store.load_visit(reference).language == "ja"
 
 

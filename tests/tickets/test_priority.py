@@ -13,13 +13,13 @@ from PIL import Image
 from kiosk.checkout import Checkout
 from kiosk.context import KioskContext
 from kiosk.printing import FolderPrinter
-from kiosk.storage import Store
 from kiosk.tickets import PdfTicketPrinter, TicketSlip
 from kiosk.tickets.escpos_printer import EscposTicketPrinter, network_target
 from kiosk.tickets.raster import RasterPen
 from kiosk.tickets.receipt import receipt_images
 from kiosk.visit import Visit
 from tests.forms.helpers import pdftotext, squash
+from tests.keys import open_store
 from tests.tickets.conftest import REFERENCE, TICKET
 from tests.tickets.escpos_server import LoopbackPrinter
 from tests.tickets.escpos_stream import parse, preview, raster_image
@@ -101,7 +101,7 @@ def checkout(kiosk_context: KioskContext, any_db_url: str, tmp_path: Path) -> It
     folder = FolderPrinter(tmp_path / "printed")
     checkout = Checkout(
         kiosk_context,
-        lambda: Store.open(any_db_url, tmp_path / "keys" / "data.key"),
+        lambda: open_store(any_db_url, tmp_path / "keys" / "data.key"),
         folder,
         PdfTicketPrinter(folder),
     )

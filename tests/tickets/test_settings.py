@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import ConfigError, load_settings
-from kiosk.printing import CupsPrinter, FolderPrinter
+from kiosk.printing import CupsPrinter, FolderPrinter, NoPrinter
 from kiosk.tickets import PdfTicketPrinter, ticket_printer_from_settings
 from kiosk.tickets.escpos_printer import EscposTicketPrinter
 
@@ -91,10 +91,14 @@ def test_counter_desks(tmp_path: Path) -> None:
 
 
 def test_the_settings_choose_the_ticket_printer(tmp_path: Path) -> None:
-    folder = load_settings(environ={"WARD_KIOSK_PRINTING_OUTPUT_DIR": str(tmp_path)})
-    pdf = ticket_printer_from_settings(folder)
+    demo = {"WARD_KIOSK_PRINTING_OUTPUT_DIR": str(tmp_path)}
+    demo["WARD_KIOSK_PRINTING_FOLDER_PRINTER"] = "true"
+    pdf = ticket_printer_from_settings(load_settings(environ=demo))
     assert isinstance(pdf, PdfTicketPrinter) and isinstance(pdf.printer, FolderPrinter)
     assert pdf.printer.folder == tmp_path
+    # Outside demo mode no PDF of a ticket is written: it is shown on screen only.
+    none = ticket_printer_from_settings(load_settings(environ={}))
+    assert isinstance(none, PdfTicketPrinter) and isinstance(none.printer, NoPrinter)
 
     cups = ticket_printer_from_settings(
         load_settings(environ={"WARD_KIOSK_PRINTING_TICKET_PRINTER": "tickets"})

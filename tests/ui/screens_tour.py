@@ -170,7 +170,8 @@ def main(outdir: Path, workdir: Path) -> int:
             "ward": {"name": "大阪市北区役所", "names": {"en": "Kita Ward Office, Osaka City"}},
             "database": {
                 "url": f"sqlite:///{workdir / 'kiosk.db'}",
-                "key_file": str(workdir / "keys" / "data.key"),
+                "private_key_file": str(workdir / "keys" / "ward-key.pem"),
+                "public_key_file": str(workdir / "keys" / "ward-key.pem.pub"),
             },
             "printing": {"output_dir": str(workdir / "printed")},
             "kiosk": {"languages": ["ja", "en", "ko"]},
@@ -182,7 +183,7 @@ def main(outdir: Path, workdir: Path) -> int:
     listener.load_all()  # the packaged Korean model: Korean screens show Speak
     window = KioskWindow(
         context,
-        CardService(READER),
+        CardService(READER, allow_virtual=True),
         checkout,
         watch_readers=watch_readers,
         speaker=RecordingSpeaker(),

@@ -34,6 +34,7 @@ from kiosk.queue import QueueService, open_events
 from kiosk.resources import resource
 from kiosk.speech.tts import RecordingSpeaker, wav_seconds
 from kiosk.storage import QueueEvent, Store
+from tests.keys import open_store
 from tests.ui.xvfb import run_module_on, xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def _player(marker: Path) -> list[str]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}", tmp_path / "k" / "key") as s:
+    with open_store(f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}", tmp_path / "k" / "key") as s:
         yield s
 
 
@@ -253,7 +254,7 @@ def _tour(outdir: Path, workdir: Path) -> None:
     from kiosk.ui.board.window import BoardWindow
 
     app = application()
-    with Store.open(f"sqlite:///{workdir / 'board.db'}", workdir / "key") as store:
+    with open_store(f"sqlite:///{workdir / 'board.db'}", workdir / "key") as store:
         service = QueueService(store, Catalog.load(), Settings().counters)
         for category, n in (("resident", 9), ("insurance", 4), ("children", 2)):
             _issue(service, category, n)

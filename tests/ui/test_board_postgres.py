@@ -21,7 +21,7 @@ from kiosk.config import Settings
 from kiosk.i18n import Translations
 from kiosk.queue import PgNotifyEvents, QueueService, open_events
 from kiosk.speech.tts import RecordingSpeaker
-from kiosk.storage import Store
+from tests.keys import open_store
 
 CALL_MS = 1_000  # a call is on the board within a second
 LOAD_MS = 5_000
@@ -29,7 +29,7 @@ NO_RELOAD_MS = 60_000
 
 
 def _service(url: str, key_file: Path) -> QueueService:
-    return QueueService(Store.open(url, key_file), Catalog.load(), Settings().counters)
+    return QueueService(open_store(url, key_file), Catalog.load(), Settings().counters)
 
 
 @pytest.fixture

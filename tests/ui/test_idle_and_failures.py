@@ -11,9 +11,9 @@ from kiosk.card.virtual.persona import load_persona
 from kiosk.checkout import Checkout
 from kiosk.printing import CupsPrinter, FolderPrinter
 from kiosk.resources import resource
-from kiosk.storage import Store
 from kiosk.tickets import PdfTicketPrinter
 from kiosk.ui.window import KioskWindow
+from tests.keys import open_store
 from tests.kiosk_fixture import Visitor, make_checkout, pdf_text, window_with
 
 pytestmark = pytest.mark.pcsc
@@ -111,7 +111,7 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
     key = tmp_path / "keys" / "data.key"
     printer = FolderPrinter(tmp_path / "printed")
     tickets = PdfTicketPrinter(printer)
-    checkout = Checkout(kiosk_context, lambda: Store.open(url["value"], key), printer, tickets)
+    checkout = Checkout(kiosk_context, lambda: open_store(url["value"], key), printer, tickets)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
         print_without_card(visitor, "certificate", "juminhyo", "none")

@@ -57,3 +57,17 @@ def _assert_drawn(path: Path) -> None:
     assert (image.width(), image.height()) == (1280, 1024), path.name
     colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 1024, 29)}
     assert len(colours) > 3, f"{path.name} looks blank"
+
+
+def test_the_sent_to_staff_screens_under_xvfb(xvfb_display, virtual_card, tmp_path):
+    out = OUT / "staff"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    shots = run_module_on(xvfb_display, "tests.ui.staff_tour", str(out), str(tmp_path))
+    assert [name.split("-", 1)[1] for name in shots] == [
+        "staff-ja-no-ticket.png",
+        "staff-en-with-ticket.png",
+    ]
+    for name in shots:
+        _assert_drawn(out / name)

@@ -62,7 +62,8 @@ def voice_settings(folder: Path) -> Settings:
             "kiosk": {"languages": ["ja", "en", "ko"], "fullscreen": False},
             "database": {
                 "url": f"sqlite:///{folder / 'kiosk.db'}",
-                "key_file": str(folder / "keys" / "data.key"),
+                "private_key_file": str(folder / "keys" / "ward-key.pem"),
+                "public_key_file": str(folder / "keys" / "ward-key.pem.pub"),
             },
             "printing": {"output_dir": str(folder / "printed")},
             "speech": {"listen_on_every_screen": True},

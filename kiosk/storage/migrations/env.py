@@ -1,4 +1,4 @@
-"""Alembic environment: run by ``kiosk.storage.store.upgrade_database`` or ``alembic_config``.
+"""Alembic environment: run by ``kiosk.storage.database.upgrade_database`` or ``alembic_config``.
 
 The caller passes an open connection in ``config.attributes["connection"]``; without
 one, the ``sqlalchemy.url`` option is used. Logging is left to the application.

@@ -11,9 +11,9 @@ from kiosk.queue import QueueService, open_events
 from kiosk.resources import resource
 from kiosk.speech.speaker import KioskSpeaker
 from kiosk.speech.tts import find_player
-from kiosk.storage import Store
 from kiosk.ui.app import application
 from kiosk.ui.board.window import BoardWindow
+from kiosk.ward_keys import open_store
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def run_board(context: KioskContext, *, windowed: bool, silent: bool = False) ->
     app = application()
     settings = context.settings
     texts = {code: context.texts.get(code) or Translations.load(code) for code in BOARD_LANGUAGES}
-    store = Store.open(settings.database_url(), settings.key_file())
+    store = open_store(settings, "board")  # the board holds no ward key
     events = None
     speaker = None
     try:

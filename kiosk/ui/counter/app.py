@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
@@ -19,6 +20,7 @@ from kiosk.supervision import Supervision
 from kiosk.tickets import ticket_printer_from_settings
 from kiosk.ui.app import application
 from kiosk.ui.counter.window import CounterWindow
+from kiosk.ward_keys import open_store
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,16 @@ def run_counter(context: KioskContext, *, windowed: bool) -> int:
     app = application()
     apply_counter_theme(app)
     settings = context.settings
-    store = Store.open(settings.database_url(), settings.key_file())
+    store = open_store(settings, "counter")
     try:
         desk = build_desk(context, store)
-        accounts = StaffAccounts(store)
+        app_settings = settings.counter_app
+        accounts = StaffAccounts(
+            store,
+            second_factor=app_settings.supervisor_second_factor,
+            session_max=timedelta(hours=app_settings.session_max_hours),
+            issuer=settings.ward.name,
+        )
         supervision = Supervision(store, accounts, desk.queue, settings)
         window = CounterWindow(
             desk,

@@ -1,6 +1,7 @@
 """The desk: call tickets for one counter, see who waits, open the called visitor's record.
 
-Every database call runs on the TaskRunner's pool; the page only shows results.
+Every database call runs on the TaskRunner's pool; the page only shows results. A visit
+that is not this counter's today opens only after the member types a reason (logged).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.counter import CounterDesk, VisitView, parse_scan
+from kiosk.counter import CounterDesk, parse_scan
 from kiosk.i18n import Translations
-from kiosk.printing import JobOutcome
-from kiosk.staff import Session
+from kiosk.staff import Session, SessionEnded
 from kiosk.storage import QueueTicket
+from kiosk.ui.counter.desk_visit import VisitActions
 from kiosk.ui.counter.messages import message_for
+from kiosk.ui.counter.scan_field import ScanField
 from kiosk.ui.counter.visit_panel import VisitPanel, label
 from kiosk.ui.tasks import TaskRunner
 
@@ -39,6 +41,7 @@ class DeskPage(QWidget):
     """Queue controls on the left, the visitor's record on the right."""
 
     activity = Signal()  # any action: resets the idle sign-out timer
+    session_ended = Signal(str)  # the database refused the session: "limit" or "inactive"
 
     def __init__(
         self,
@@ -57,9 +60,10 @@ class DeskPage(QWidget):
         self.current: QueueTicket | None = None
         self.pending = 0  # actions sent to the pool and not answered yet
         self.visit = VisitPanel(texts)
-        self.visit.reveal_requested.connect(self.reveal_number)
-        self.visit.correction_requested.connect(self.correct)
-        self.visit.reprint_requested.connect(self.reprint)
+        self.visits = VisitActions(self)
+        self.visit.reveal_requested.connect(self.visits.reveal_number)
+        self.visit.correction_requested.connect(self.visits.correct)
+        self.visit.reprint_requested.connect(self.visits.reprint)
         columns = QHBoxLayout(self)
         left = QVBoxLayout()
         left.addWidget(self._build_current())
@@ -73,27 +77,27 @@ class DeskPage(QWidget):
         columns.addLayout(right, 3)
         self._update_buttons()
 
-    def _t(self, key: str, **values: object) -> str:
+    def t(self, key: str, **values: object) -> str:
         return self.texts.text(f"counter.{key}", **values)
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(self._t(key))
+        button = QPushButton(self.t(key))
         button.setObjectName(key.replace(".", "_"))
         button.clicked.connect(slot)
         return button
 
     def _build_scan(self) -> QWidget:
-        box = QGroupBox(self._t("desk.scan_heading"))
+        box = QGroupBox(self.t("desk.scan_heading"))
         row = QHBoxLayout(box)
-        self.scan = QLineEdit()
-        self.scan.setPlaceholderText(self._t("desk.scan_placeholder"))
+        self.scan = ScanField()
+        self.scan.setPlaceholderText(self.t("desk.scan_placeholder"))
         self.scan.returnPressed.connect(self.open_scanned)
         row.addWidget(self.scan, 1)
         row.addWidget(self._button("desk.open", self.open_scanned))
         return box
 
     def _build_current(self) -> QWidget:
-        box = QGroupBox(self._t("desk.current"))
+        box = QGroupBox(self.t("desk.current"))
         layout = QVBoxLayout(box)
         self.code = label(role="currentCode")
         self.status = label(role="currentStatus")
@@ -122,7 +126,7 @@ class DeskPage(QWidget):
         return box
 
     def _build_waiting(self) -> QWidget:
-        self.waiting_box = QGroupBox(self._t("desk.waiting", n=0))
+        self.waiting_box = QGroupBox(self.t("desk.waiting", n=0))
         layout = QVBoxLayout(self.waiting_box)
         self.waiting_list = QListWidget()
         self.waiting_list.itemSelectionChanged.connect(self._update_buttons)
@@ -135,7 +139,7 @@ class DeskPage(QWidget):
         layout.addLayout(row)
         by_code = QHBoxLayout()
         self.call_code_input = QLineEdit()
-        self.call_code_input.setPlaceholderText(self._t("desk.call_code_placeholder"))
+        self.call_code_input.setPlaceholderText(self.t("desk.call_code_placeholder"))
         self.call_code_input.returnPressed.connect(self.call_code)
         by_code.addWidget(self.call_code_input, 1)
         by_code.addWidget(self._button("desk.call_code", self.call_code))
@@ -158,10 +162,11 @@ class DeskPage(QWidget):
         """Forget the counter, the ticket and the visitor (sign-out)."""
         self.counter = None
         self.current = None
+        self.visits.reason = None
         self.pending = 0  # the window drops the results of work in flight
         self.visit.clear()
         self.waiting_list.clear()
-        self.waiting_box.setTitle(self._t("desk.waiting", n=0))
+        self.waiting_box.setTitle(self.t("desk.waiting", n=0))
         for field in (self.scan, self.call_code_input):
             field.clear()
         self.say("")
@@ -170,12 +175,12 @@ class DeskPage(QWidget):
     def _show_current(self) -> None:
         ticket = self.current
         if ticket is None:
-            self.code.setText(self._t("desk.none_called"))
+            self.code.setText(self.t("desk.none_called"))
             self.status.setText("")
         else:
-            mark = f"  {self._t('desk.priority_mark')}" if ticket.priority else ""
+            mark = f"  {self.t('desk.priority_mark')}" if ticket.priority else ""
             self.code.setText(f"{ticket.code}{mark}")
-            self.status.setText(self._t(f"desk.status.{ticket.status}"))
+            self.status.setText(self.t(f"desk.status.{ticket.status}"))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -196,7 +201,7 @@ class DeskPage(QWidget):
             if selected is not None and selected.priority
             else "desk.priority_on"
         )
-        self.priority_button.setText(self._t(key))
+        self.priority_button.setText(self.t(key))
 
     def _selected(self) -> QueueTicket | None:
         items = self.waiting_list.selectedItems()
@@ -204,12 +209,17 @@ class DeskPage(QWidget):
 
     # -- running work -------------------------------------------------------------------
 
-    def _run(self, work: Callable[[Session], Any], done: Callable[[Any], None]) -> None:
+    def run(
+        self,
+        work: Callable[[Session], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
         session = self._session()
         if session is None:
             return
         self.activity.emit()
-        self.say(self._t("desk.working"))
+        self.say(self.t("desk.working"))
         self.pending += 1
         self._update_buttons()  # one action at a time: no second click races the first
 
@@ -221,7 +231,7 @@ class DeskPage(QWidget):
 
             return deliver
 
-        self.runner.submit(lambda: work(session), finished(done), finished(self._failed))
+        self.runner.submit(lambda: work(session), finished(done), finished(failed or self.failed))
 
     def say(self, text: str, *, error: bool = False) -> None:
         """One line under the scan field; errors are marked (style and a "⚠" sign)."""
@@ -230,7 +240,10 @@ class DeskPage(QWidget):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 
-    def _failed(self, error: Exception) -> None:
+    def failed(self, error: Exception) -> None:
+        if isinstance(error, SessionEnded):
+            self.session_ended.emit(error.reason)
+            return
         self.say(message_for(self.texts, error), error=True)
         self.refresh()
 
@@ -239,14 +252,19 @@ class DeskPage(QWidget):
         counter = self.counter
         if counter is None or self._session() is None:
             return
-        desk = self.desk
+        desk, session = self.desk, self._session()
+        if session is None:
+            return
         self.runner.submit(
-            lambda: (desk.waiting(counter), desk.store.now()),
+            lambda: (desk.waiting(session, counter), desk.store.now()),
             self._show_waiting,
             self._failed_quietly,
         )
 
     def _failed_quietly(self, error: Exception) -> None:
+        if isinstance(error, SessionEnded):
+            self.session_ended.emit(error.reason)
+            return
         self.say(message_for(self.texts, error), error=True)
 
     def _show_waiting(self, result: tuple[list[QueueTicket], datetime]) -> None:
@@ -255,14 +273,14 @@ class DeskPage(QWidget):
         self.waiting_list.clear()
         for ticket in tickets:
             minutes = max(0, int((now - ticket.issued_at).total_seconds() // 60))
-            mark = f"  {self._t('desk.priority_mark')}" if ticket.priority else ""
-            text = f"{ticket.code}{mark}　{self._t('desk.waited', minutes=minutes)}"
+            mark = f"  {self.t('desk.priority_mark')}" if ticket.priority else ""
+            text = f"{ticket.code}{mark}　{self.t('desk.waited', minutes=minutes)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ticket)
             self.waiting_list.addItem(item)
             if chosen is not None and ticket.id == chosen.id:
                 item.setSelected(True)
-        self.waiting_box.setTitle(self._t("desk.waiting", n=len(tickets)))
+        self.waiting_box.setTitle(self.t("desk.waiting", n=len(tickets)))
         self._update_buttons()
 
     # -- actions --------------------------------------------------------------------
@@ -270,65 +288,54 @@ class DeskPage(QWidget):
     def call_next(self) -> None:
         counter = self.counter
         if counter is not None:
-            self._run(lambda s: self.desk.call_next(s, counter), self._called)
+            self.run(lambda s: self.desk.call_next(s, counter), self._called)
 
     def call_selected(self) -> None:
         ticket, counter = self._selected(), self.counter
         if ticket is not None and counter is not None:
-            self._run(lambda s: self.desk.queue.call_ticket(ticket.id, counter), self._called)
+            self.run(lambda s: self.desk.call_ticket(s, ticket.id, counter), self._called)
 
     def call_code(self) -> None:
         code, counter = self.call_code_input.text(), self.counter
         scan = parse_scan(code)
         if scan is None or scan.ticket_code is None or counter is None:
-            self.say(self._t("errors.ticket_code"), error=True)
+            self.say(self.t("errors.ticket_code"), error=True)
             return
         self.call_code_input.clear()
-        self._run(lambda s: self.desk.call_code(s, scan.ticket_code or "", counter), self._called)
+        self.run(lambda s: self.desk.call_code(s, scan.ticket_code or "", counter), self._called)
 
     def _called(self, ticket: QueueTicket | None) -> None:
         self.visit.clear()
         if ticket is None:
-            self.say(self._t("desk.nobody_waiting"))
+            self.say(self.t("desk.nobody_waiting"))
             self.refresh()
             return
         self._changed(ticket)
-        self._run(lambda s: self._visit_of(s, ticket), self._show_visit)
+        self.run(lambda s: self.visits.visit_of(s, ticket), self.visits.show_visit)
 
-    def _visit_of(self, session: Session, ticket: QueueTicket) -> VisitView | None:
-        reference = self.desk.visit_reference(ticket)
-        if reference is None:
-            return None
-        return self.desk.open_visit(session, reference, via="ticket")
-
-    def _show_visit(self, view: VisitView | None) -> None:
-        self.say("")
-        if view is None:
-            self.visit.clear()
-            self.visit.heading.setText(self._t("visit.no_visit"))
-            return
-        self.visit.show_view(view)
-
-    def _on_current(self, action: Callable[[int, str], QueueTicket]) -> None:
+    def _on_current(self, action: Callable[[Session, int, str], QueueTicket]) -> None:
         ticket, counter = self.current, self.counter
         if ticket is not None and counter is not None:
-            self._run(lambda s: action(ticket.id, counter), self._changed)
+            self.run(lambda s: action(s, ticket.id, counter), self._changed)
+
+    def _change(self, action: str) -> None:
+        self._on_current(lambda s, tid, counter: self.desk.change(s, action, tid, counter))
 
     def call_again(self) -> None:
-        self._on_current(self.desk.queue.call_again)
+        self._change("call_again")
 
     def start(self) -> None:
-        self._on_current(self.desk.queue.start)
+        self._change("start")
 
     def done(self) -> None:
-        self._on_current(self.desk.queue.done)
+        self._change("done")
 
     def no_show(self) -> None:
-        self._on_current(self.desk.queue.no_show)
+        self._change("no_show")
 
     def transfer(self) -> None:
         category = str(self.transfer_to.currentData())
-        self._on_current(lambda tid, counter: self.desk.queue.transfer(tid, category, counter))
+        self._on_current(lambda s, tid, counter: self.desk.transfer(s, tid, category, counter))
 
     def _changed(self, ticket: QueueTicket) -> None:
         moved = (
@@ -337,54 +344,21 @@ class DeskPage(QWidget):
             and self.current.status in ACTIVE
         )
         if moved:  # a transfer returns the new ticket, waiting in its category
-            self.say(self._t("desk.transferred", code=ticket.code))
+            self.say(self.t("desk.transferred", code=ticket.code))
             self.current = None
         else:
             self.current = ticket
-            self.say(self._t(f"desk.status.{ticket.status}"))
+            self.say(self.t(f"desk.status.{ticket.status}"))
         self._show_current()
         self.refresh()
 
     def toggle_priority(self) -> None:
         ticket, counter = self._selected(), self.counter
         if ticket is not None and counter is not None:
-            self._run(
+            self.run(
                 lambda s: self.desk.set_priority(s, ticket.id, not ticket.priority, counter),
                 lambda _t: self.refresh(),
             )
 
     def open_scanned(self) -> None:
-        text = self.scan.text()
-        self.scan.clear()
-        scan = parse_scan(text)
-        if scan is None:
-            self.say(self._t("errors.scan_unknown"), error=True)
-            return
-        self._run(lambda s: self._open(s, scan.reference, scan.ticket_code), self._show_visit)
-
-    def _open(self, session: Session, reference: str | None, code: str | None) -> VisitView | None:
-        if code is not None:
-            reference = self.desk.visit_reference(self.desk.store.find_ticket(code))
-            if reference is None:
-                return None
-            return self.desk.open_visit(session, reference, via="ticket_code")
-        return self.desk.open_visit(session, reference or "", via="scan")
-
-    def reveal_number(self, reference: str) -> None:
-        self._run(lambda s: self.desk.reveal_number(s, reference), self._show_visit)
-
-    def correct(self, reference: str, field: str, value: str) -> None:
-        def corrected(view: VisitView) -> None:
-            self._show_visit(view)
-            self.say(self._t("visit.corrected"))
-
-        self._run(lambda s: self.desk.correct(s, reference, field, value), corrected)
-
-    def reprint(self, reference: str) -> None:
-        def printed(outcome: JobOutcome) -> None:
-            if outcome.error is not None:
-                self.say(message_for(self.texts, outcome.error), error=True)
-            else:
-                self.say(self._t("visit.reprinted"))
-
-        self._run(lambda s: self.desk.reprint(s, reference), printed)
+        self.visits.open_scanned()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from kiosk.counter import CorrectionRefused
+from kiosk.counter_access import ReasonRefused
 from kiosk.i18n import Translations
 from kiosk.printing import PrinterError
-from kiosk.staff import Locked, StaffError, WrongPin
+from kiosk.staff import Locked, SessionEnded, StaffError, WrongCode, WrongPin
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ KNOWN_CODES = {
     "database_unavailable",
     "unknown_queue_item",
     "invalid_transition",
+    "second_factor_missing",
+    "second_factor_unreadable",
+    "challenge_expired",
 }
 
 
@@ -40,6 +44,13 @@ def message_for(texts: Translations, error: Exception) -> str:
     """What went wrong and what to do; unexpected errors are logged with their trace."""
     if isinstance(error, WrongPin):
         return texts.text("counter.errors.wrong_pin", tries=error.tries_left)
+    if isinstance(error, WrongCode):
+        key = "code_used" if error.replayed else "wrong_code"
+        return texts.text(f"counter.errors.{key}", tries=error.tries_left)
+    if isinstance(error, SessionEnded):
+        return texts.text(f"counter.errors.session_ended.{error.reason}")
+    if isinstance(error, ReasonRefused):
+        return texts.text("counter.reason.refused")
     if isinstance(error, Locked):
         return texts.text("counter.errors.staff_locked", until=f"{error.until:%H:%M}")
     if isinstance(error, CorrectionRefused):

@@ -1,4 +1,5 @@
-"""Signing in with a staff ID and PIN, and choosing the counter to work at."""
+"""Signing in with a staff ID and PIN (and a supervisor's authenticator code), and
+choosing the counter to work at."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import Translations
 from kiosk.staff import PIN_MAX_LENGTH
+from kiosk.staff_totp import DIGITS
 from kiosk.ui.counter.visit_panel import label
 
 
@@ -33,6 +36,16 @@ def pin_field() -> QLineEdit:
         | Qt.InputMethodHint.ImhNoPredictiveText
     )
     return field
+
+
+def centred(box: QWidget) -> QHBoxLayout:
+    """``box`` in the middle of a row. Not an alignment flag: with one, the layout gives
+    the box its size hint, too short for lines that wrap, and cuts them."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(box)
+    row.addStretch(1)
+    return row
 
 
 class SignInPage(QWidget):
@@ -64,7 +77,7 @@ class SignInPage(QWidget):
         layout.addWidget(self.button)
         self.message = label(role="signInMessage")
         layout.addWidget(self.message)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(centred(box))
         outer.addStretch(2)
         self.about = QPushButton(texts.text("counter.signin.about"))
         self.about.setObjectName("aboutButton")
@@ -101,6 +114,65 @@ class SignInPage(QWidget):
             self.staff_id.clear()
         self.message.setText(message)
         self.staff_id.setFocus()
+
+
+class CodePage(QWidget):
+    """A supervisor's second step: the 6-digit code of their authenticator app."""
+
+    submitted = Signal(str)  # the code
+    cancelled = Signal()
+
+    def __init__(self, texts: Translations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.texts = texts
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QWidget()
+        box.setFixedWidth(620)
+        layout = QVBoxLayout(box)
+        layout.setSpacing(14)
+        layout.addWidget(label(texts.text("counter.code.heading"), role="pageHeading"))
+        layout.addWidget(label(texts.text("counter.code.explain")))
+        form = QFormLayout()
+        self.code = QLineEdit()
+        self.code.setObjectName("codeInput")
+        self.code.setMaxLength(DIGITS)
+        self.code.setValidator(QRegularExpressionValidator(rf"[0-9]{{0,{DIGITS}}}"))
+        self.code.setInputMethodHints(
+            Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        form.addRow(texts.text("counter.code.code"), self.code)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.button = QPushButton(texts.text("counter.code.sign_in"))
+        self.button.setObjectName("codeButton")
+        self.button.clicked.connect(self._submit)
+        self.code.returnPressed.connect(self._submit)
+        self.cancel = QPushButton(texts.text("counter.code.cancel"))
+        self.cancel.clicked.connect(self.cancelled)
+        row.addWidget(self.button, 1)
+        row.addWidget(self.cancel)
+        layout.addLayout(row)
+        self.message = label(role="signInMessage")
+        layout.addWidget(self.message)
+        outer.addLayout(centred(box))
+        outer.addStretch(2)
+
+    def _submit(self) -> None:
+        code = self.code.text()
+        self.code.clear()
+        if len(code) != DIGITS:
+            self.message.setText(self.texts.text("counter.code.missing", digits=DIGITS))
+            return
+        self.button.setEnabled(False)
+        self.message.setText(self.texts.text("counter.signin.checking"))
+        self.submitted.emit(code)
+
+    def reset(self, message: str = "") -> None:
+        self.button.setEnabled(True)
+        self.code.clear()
+        self.message.setText(message)
+        self.code.setFocus()
 
 
 class CounterPickPage(QWidget):

@@ -1,8 +1,16 @@
-"""The called visitor's record: card data, procedures, answers, things to bring."""
+"""The called visitor's record: card data, procedures, answers, things to bring.
+
+The individual number is never selectable (no copying), and once revealed it hides
+itself after ``REVEAL_SECONDS``. A correction is sent only after the member confirms
+it in a dialog that shows the old and the new value.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,6 +26,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.counter import CORRECTABLE, SEXES, VisitView
 from kiosk.i18n import Translations
+from kiosk.person import mask_individual_number
+from kiosk.ui.counter.dialogs import confirm_correction
+
+REVEAL_SECONDS = 30
 
 
 def label(text: str = "", role: str = "") -> QLabel:
@@ -42,6 +54,14 @@ class VisitPanel(QScrollArea):
         self.texts = texts
         self.view: VisitView | None = None
         self.can_reveal = False
+        self.reveal_ms = REVEAL_SECONDS * 1000  # tests shorten it
+        self.reveal_timer = QTimer(self)
+        self.reveal_timer.setSingleShot(True)
+        self.reveal_timer.timeout.connect(self.hide_number)
+        # Replaceable so that tests can answer: (field label, old, new) -> confirmed?
+        self.confirm_correction: Callable[[str, str, str], bool] = lambda field, old, new: (
+            confirm_correction(self, texts, field, old, new)
+        )
         self.setWidgetResizable(True)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
@@ -73,6 +93,9 @@ class VisitPanel(QScrollArea):
         for field in (*CORRECTABLE, "number"):
             self.person_fields[field] = label(role=f"person_{field}")
             form.addRow(self._t(f"visit.fields.{field}"), self.person_fields[field])
+        number = self.person_fields["number"]  # shown, never selected or copied
+        number.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        number.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.reveal_button = QPushButton(self._t("visit.reveal"))
         self.reveal_button.clicked.connect(self._reveal)
         form.addRow("", self.reveal_button)
@@ -113,6 +136,9 @@ class VisitPanel(QScrollArea):
 
     def show_view(self, view: VisitView) -> None:
         self.view = view
+        self.reveal_timer.stop()
+        if view.number_revealed:
+            self.reveal_timer.start(self.reveal_ms)
         self.heading.setText(self._t("visit.heading", reference=view.reference))
         self.summary.setText(
             self._t(
@@ -167,8 +193,20 @@ class VisitPanel(QScrollArea):
                 lines.append(f"　{self._t('visit.bring')}: " + "、".join(p.bring))
         return "\n".join(lines) or self._t("visit.no_procedures")
 
+    def hide_number(self) -> None:
+        """Mask the revealed number again (its time is up); reveal again to see it."""
+        self.reveal_timer.stop()
+        view = self.view
+        if view is None or not view.number_revealed or view.number is None:
+            return
+        masked = replace(view, number=mask_individual_number(view.number), number_revealed=False)
+        self.view = masked
+        self.person_fields["number"].setText(masked.number or "")
+        self.reveal_button.setVisible(self.can_reveal and masked.has_number)
+
     def clear(self) -> None:
         """Wipe every value (sign-out, idle, next visitor)."""
+        self.reveal_timer.stop()
         self.view = None
         for widget in (self.heading, self.summary, self.no_card, self.procedures, self.answers):
             widget.setText("")
@@ -217,11 +255,28 @@ class VisitPanel(QScrollArea):
         self.correct_value.setText(current[self._field()])
 
     def _correct(self) -> None:
-        if self.view is None:
+        view = self.view
+        if view is None or view.person is None:
             return
         field = self._field()
         value = str(self.correct_sex.currentData()) if field == "sex" else self.correct_value.text()
-        self.correction_requested.emit(self.view.reference, field, value)
+        old, new = self._shown_value(field, view), value.strip()
+        if field == "sex":
+            new = self._t(f"visit.sex.{value}")
+        if not self.confirm_correction(self._t(f"visit.fields.{field}"), old, new):
+            return
+        if self.view is view:  # still the same visitor after the question
+            self.correction_requested.emit(view.reference, field, value)
+
+    def _shown_value(self, field: str, view: VisitView) -> str:
+        person = view.person
+        if person is None:
+            return ""
+        if field == "sex":
+            return self._t(f"visit.sex.{person.sex}")
+        if field == "birth_date":
+            return person.birth_date.isoformat()
+        return str(getattr(person, field) or "")
 
     def _reveal(self) -> None:
         if self.view is not None:

@@ -1,7 +1,8 @@
 """The counter app's window: sign-in, the counter, the desk, and the supervisor's page.
 
-Signing out (by hand or after ``idle_seconds`` without input) wipes every visitor value
-from the widgets and drops the results of work still running.
+Signing out (by hand, after ``idle_seconds`` without input, when the session reaches its
+maximum length, or when the database says the account may no longer act) wipes every
+visitor value from the widgets and drops the results of work still running.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 from kiosk.counter import CounterDesk
 from kiosk.i18n import Translations
 from kiosk.queue import QueueEvents
-from kiosk.staff import Session, StaffAccounts
+from kiosk.staff import SecondFactorRequired, Session, StaffAccounts, WrongCode
+from kiosk.staff_signin import CHALLENGE_TIME
 from kiosk.storage import QueueEvent
 from kiosk.ui.counter.desk import DeskPage
 from kiosk.ui.counter.messages import message_for
-from kiosk.ui.counter.signin import CounterPickPage, SignInPage
+from kiosk.ui.counter.signin import CodePage, CounterPickPage, SignInPage
 from kiosk.ui.counter.visit_panel import label
 from kiosk.ui.tasks import TaskRunner, ThreadBridge
 
@@ -42,6 +44,11 @@ log = logging.getLogger(__name__)
 
 IDLE_CHECK_MS = 1_000
 EVENT_SETTLE_MS = 200  # queue events close together cause one reload
+_SIGNED_OUT = {  # what the sign-in page says after a sign-out the member did not choose
+    "idle": "signin.signed_out_idle",
+    "limit": "signin.signed_out_limit",
+    "ended": "signin.signed_out_ended",
+}
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -73,6 +80,7 @@ class CounterWindow(QMainWindow):
         self.fixed_counter = counter
         self.clock = clock
         self.session: Session | None = None
+        self.challenge: str | None = None  # a supervisor's PIN was right: the code is next
         self.counter: str | None = None
         self._closed = False
         self.setWindowTitle(self._t("app.title"))
@@ -99,11 +107,15 @@ class CounterWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.signin = SignInPage(self.texts)
         self.signin.submitted.connect(self.sign_in)
+        self.code_page = CodePage(self.texts)
+        self.code_page.submitted.connect(self.submit_code)
+        self.code_page.cancelled.connect(self.cancel_code)
         self.pick = CounterPickPage(self.texts)
         self.pick.chosen.connect(self.choose_counter)
         self.pick.set_counters([(c, self.desk.counter_label(c)) for c in self.desk.counters()])
         self.desk_page = DeskPage(self.desk, self.runner, self.texts, lambda: self.session)
         self.desk_page.activity.connect(self.touch)
+        self.desk_page.session_ended.connect(self._session_ended)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.desk_page, self._t("tabs.desk"))
         self.supervisor = None
@@ -112,7 +124,7 @@ class CounterWindow(QMainWindow):
 
             self.supervisor = SupervisorPanel(supervision, self.runner, self.texts)
             self.supervisor.activity.connect(self.touch)
-        for page in (self.signin, self.pick, self.tabs):
+        for page in (self.signin, self.code_page, self.pick, self.tabs):
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -159,6 +171,12 @@ class CounterWindow(QMainWindow):
         self.settle_timer.setSingleShot(True)
         self.settle_timer.setInterval(EVENT_SETTLE_MS)
         self.settle_timer.timeout.connect(self.desk_page.refresh)
+        self.code_timer = QTimer(self)  # the code page does not wait longer than the core
+        self.code_timer.setSingleShot(True)
+        self.code_timer.setInterval(int(CHALLENGE_TIME.total_seconds() * 1000))
+        self.code_timer.timeout.connect(
+            lambda: self.cancel_code(self._t("errors.challenge_expired"))
+        )
 
     # -- signing in and out -----------------------------------------------------------
 
@@ -183,7 +201,44 @@ class CounterWindow(QMainWindow):
             self.show_counter_pick()
 
     def _sign_in_failed(self, error: Exception) -> None:
+        if isinstance(error, SecondFactorRequired):
+            self.challenge = error.challenge
+            self.code_timer.start()
+            self.signin.reset()
+            self.code_page.reset()
+            self.stack.setCurrentWidget(self.code_page)
+            return
         self.signin.reset(message_for(self.texts, error))
+
+    def submit_code(self, code: str) -> None:
+        challenge, accounts = self.challenge, self.accounts
+        if challenge is None:
+            return
+        self.runner.submit(
+            lambda: accounts.complete_sign_in(challenge, code),
+            self._code_accepted,
+            self._code_failed,
+        )
+
+    def _code_accepted(self, session: Session) -> None:
+        self.challenge = None
+        self.code_timer.stop()
+        self.code_page.reset()
+        self._signed_in(session)
+
+    def _code_failed(self, error: Exception) -> None:
+        if isinstance(error, WrongCode):  # try the next code; the PIN is not asked again
+            self.code_page.reset(message_for(self.texts, error))
+            return
+        self.cancel_code(message_for(self.texts, error))
+
+    def cancel_code(self, message: str = "") -> None:
+        """Back to the staff ID and PIN (the pending sign-in is forgotten)."""
+        self.challenge = None
+        self.code_timer.stop()
+        self.code_page.reset()
+        self.stack.setCurrentWidget(self.signin)
+        self.signin.reset(message, forget_id=True)
 
     def show_counter_pick(self) -> None:
         self.touch()
@@ -224,8 +279,13 @@ class CounterWindow(QMainWindow):
         )
         self.stack.setCurrentWidget(self.signin)
         self._show_bar()
-        idle = self._t("signin.signed_out_idle") if reason == "idle" else ""
-        self.signin.reset(idle, forget_id=True)
+        said = _SIGNED_OUT.get(reason)
+        self.signin.reset(self._t(said) if said else "", forget_id=True)
+
+    def _session_ended(self, reason: str) -> None:
+        """The database refused the session (too long, or the account was deactivated)."""
+        log.info("counter app signed out: the session ended (%s)", reason)
+        self.sign_out("limit" if reason == "limit" else "ended")
 
     # -- idle ---------------------------------------------------------------------------
 
@@ -239,7 +299,13 @@ class CounterWindow(QMainWindow):
         return False
 
     def _check_idle(self) -> None:
-        if self.session is not None and self.session.expired(self.clock(), self.idle_seconds):
+        session, now = self.session, self.clock()
+        if session is None:
+            return
+        if session.past_limit(now):
+            log.info("counter app signed out: the session reached its maximum length")
+            self.sign_out("limit")
+        elif session.expired(now, self.idle_seconds):
             log.info("counter app signed out after %s s idle", self.idle_seconds)
             self.sign_out("idle")
 
@@ -269,4 +335,5 @@ class CounterWindow(QMainWindow):
             self.events = None
         self.idle_timer.stop()
         self.settle_timer.stop()
+        self.code_timer.stop()
         self.runner.wait()

@@ -1,4 +1,7 @@
-"""The ticket number, large (marked 優先 when it is a priority ticket), then back to the start."""
+"""The ticket number, large (marked 優先 when it is a priority ticket), then back to the start.
+
+Also the end of a visit the kiosk could not finish: the visitor is sent to staff.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from kiosk.i18n import Translations
 from kiosk.ui.countdown import Countdown
 from kiosk.ui.widgets import ScreenFrame, label
+from kiosk.visit import Ticket
 
 
 class DoneScreen(ScreenFrame):
@@ -55,6 +59,7 @@ class DoneScreen(ScreenFrame):
         self._texts = texts
         self.title.setText(texts.text("ui.done.title"))
         self.ticket.setText(ticket_code)
+        self.ticket.show()
         self.priority.setText(texts.text("ui.done.priority") if priority else "")
         self.priority.setVisible(priority)
         self.counter.setText(texts.text("ui.done.counter", counter=counter))
@@ -68,6 +73,41 @@ class DoneScreen(ScreenFrame):
             self.notice.show_message(problem)
         else:
             self.notice.clear_message()
+        self.finish.setText(texts.text("ui.done.finish"))
+        self._countdown.start(seconds)
+
+    def show_sent_to_staff(
+        self,
+        texts: Translations,
+        *,
+        ticket: Ticket | None,
+        counter: str,
+        used_card: bool,
+        seconds: int,
+    ) -> None:
+        """The kiosk could not finish in time: the number (if one was issued) and the
+        counter where staff print the forms, or else the information desk."""
+        if ticket is not None:
+            problem = texts.text("ui.sent_to_staff.with_ticket", counter=counter)
+            self.show_outcome(
+                texts,
+                ticket_code=ticket.code,
+                counter=counter,
+                waiting_ahead=ticket.waiting_ahead,
+                used_card=used_card,
+                saved_to="",
+                problem=problem,
+                seconds=seconds,
+                priority=ticket.priority,
+            )
+            return
+        self.wipe()
+        self._texts = texts
+        self.title.setText(texts.text("ui.sent_to_staff.title"))
+        self.ticket.hide()  # no number to show: where to go takes its place
+        self.counter.setText(texts.text("ui.sent_to_staff.where"))
+        self.reminders.setText(texts.text("ui.done.take_card") if used_card else "")
+        self.notice.show_message(texts.text("ui.sent_to_staff.no_ticket"))
         self.finish.setText(texts.text("ui.done.finish"))
         self._countdown.start(seconds)
 

@@ -12,13 +12,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.queue import PollingEvents
 from kiosk.supervision import Supervision
 from kiosk.ui.counter.app import apply_counter_theme
 from kiosk.ui.counter.desk import DeskPage
+from kiosk.ui.counter.dialogs import ReasonDialog, confirm_correction
 from kiosk.ui.counter.window import CounterWindow
 from tests.counter_fixture import STAFF_PIN, SUPERVISOR_PIN, CounterWorld
 from tests.storage.conftest import FakeClock
@@ -46,6 +48,16 @@ class Tour:
         self.window.grab().save(str(self.out / file))
         self.names.append(file)
 
+    def shot_screen(self, name: str) -> None:
+        """The whole X screen: a dialog is a window of its own, not part of ``grab()``."""
+        for _ in range(10):
+            QCoreApplication.processEvents()
+            time.sleep(0.03)
+        file = f"counter-{self.size}-{name}.png"
+        screen = QGuiApplication.primaryScreen()
+        screen.grabWindow(0).save(str(self.out / file))
+        self.names.append(file)
+
     def sign_in(self, staff_id: str, pin: str) -> None:
         self.window.signin.staff_id.setText(staff_id)
         self.window.signin.pin.setText(pin)
@@ -57,6 +69,40 @@ def serve(desk: DeskPage) -> None:
     wait(lambda: not desk.pending and desk.current is not None and desk.current.status == "serving")
     desk.done_button.click()
     wait(lambda: not desk.pending and desk.current is not None and desk.current.status == "done")
+
+
+def _press(text: str) -> None:
+    """Click the button labelled ``text`` of the dialog that is open."""
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, QWidget), "no dialog is open"
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == text).click()
+
+
+def answer_correction(tour: Tour, field: str, old: str, new: str) -> bool:
+    """The confirmation as the member sees it (photographed), then "Save"."""
+    texts = tour.window.texts
+
+    def answer() -> None:
+        tour.shot_screen("desk-confirm-correction")
+        _press(texts.text("counter.confirm_correction.yes"))
+
+    QTimer.singleShot(300, answer)
+    return confirm_correction(tour.window, texts, field, old, new)
+
+
+def answer_reason(tour: Tour, why: str) -> str | None:
+    """The reason dialog with a reason typed (photographed), then "Open"."""
+    texts = tour.window.texts
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ReasonDialog)
+        dialog.reason.setText("本人が保険年金課の窓口に来庁したため")
+        tour.shot_screen("desk-reason")
+        _press(texts.text("counter.reason.open"))
+
+    QTimer.singleShot(300, answer)
+    return ReasonDialog.ask(texts, why, tour.window)
 
 
 def main(out: Path, work: Path, size: str) -> None:
@@ -73,6 +119,7 @@ def main(out: Path, work: Path, size: str) -> None:
         PollingEvents(world.store),
         idle_seconds=300,
         supervision=supervision,
+        clock=world.clock,  # the store's clock, which signs in: a session is 10 hours at most
     )
     width, height = (int(v) for v in size.split("x"))
     window.resize(width, height)
@@ -101,16 +148,31 @@ def main(out: Path, work: Path, size: str) -> None:
     desk.scan.setText(f"WK:{references[1]}")
     desk.open_scanned()
     wait(lambda: desk.visit.view is not None and desk.visit.view.reference == references[1])
+    panel.confirm_correction = lambda field, old, new: answer_correction(tour, field, old, new)
     panel.correct_field.setCurrentIndex(panel.correct_field.findData("name_kana"))
     panel.correct_value.setText("オオサカ タロウ")
     panel.correct_button.click()
     wait(lambda: "訂正しました" in desk.message.text())
     tour.shot("desk-scanned-corrected")
+    window.show_counter_pick()
+    window.pick.buttons["insurance"].click()  # another counter: a reason first
+    desk.visits.ask_reason = lambda why: answer_reason(tour, why)
+    desk.scan.setText(f"WK:{references[0]}")
+    desk.open_scanned()
+    wait(lambda: desk.visit.view is not None and not desk.pending)
+    tour.shot("desk-other-counter-opened")
     window.sign_out_button.click()
     tour.sign_in("SV01", SUPERVISOR_PIN)
+    wait(lambda: window.stack.currentWidget() is window.code_page)
+    window.code_page.code.setText("000000")  # a code the app does not show: refused
+    window.code_page.button.click()
+    wait(lambda: "あと" in window.code_page.message.text())
+    tour.shot("signin-code")
+    window.code_page.code.setText(world.next_code())
+    window.code_page.button.click()
     wait(lambda: window.stack.currentWidget() is window.pick)
     window.pick.buttons["resident"].click()
-    desk.scan.setText(references[0])
+    desk.scan.setText(references[1])  # still waiting: its number is not deleted yet
     desk.open_scanned()
     wait(lambda: desk.visit.view is not None)
     panel.reveal_button.click()

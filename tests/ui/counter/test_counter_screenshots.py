@@ -20,7 +20,9 @@ OUT = ROOT / "artifacts" / "counter"
 STEPS = {
     "signin", "signin-wrong-pin", "pick-counter", "desk-waiting", "desk-called-without-visit",
     "desk-called",
-    "desk-scanned-corrected", "desk-supervisor-revealed", "supervisor-in-window",
+    "desk-confirm-correction", "desk-scanned-corrected", "desk-reason",
+    "desk-other-counter-opened", "signin-code",
+    "desk-supervisor-revealed", "supervisor-in-window",
     "signed-out",
 }  # fmt: skip
 
@@ -34,6 +36,7 @@ def test_the_desk_screens_under_xvfb(size, tmp_path):
         names = run_module_on(
             display, "tests.ui.counter.counter_tour", str(OUT), str(tmp_path), size
         )
+    assert {n.removeprefix(f"counter-{size}-").removesuffix(".png") for n in names} == STEPS
     width, height = (int(v) for v in size.split("x"))
     for name in names:
         image = QImage(str(OUT / name))

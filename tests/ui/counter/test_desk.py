@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.queue import PollingEvents
 from kiosk.supervision import Supervision
 from kiosk.ui.counter.window import CounterWindow
 from tests.counter_fixture import STAFF_PIN, SUPERVISOR_PIN, CounterWorld
 
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def world(tmp_path, counter_clock) -> Iterator[CounterWorld]:
-    opened = CounterWorld(f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}", tmp_path, counter_clock)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 4, 1, 3, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def app_clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def window(qtbot: Any, world: CounterWorld, app_clock: Clock) -> Iterator[CounterWindow]:
-    supervision = Supervision(world.store, world.accounts, world.queue, world.context.settings)
-    shown = CounterWindow(
-        world.desk,
-        world.accounts,
-        PollingEvents(world.store, interval=0.05),
-        idle_seconds=300,
-        supervision=supervision,
-        clock=app_clock,
-    )
-    qtbot.addWidget(shown)
-    shown.resize(1366, 768)
-    shown.show()
-    yield shown
-    shown.shutdown()
 
 
 def sign_in(qtbot: Any, window: CounterWindow, staff_id: str, pin: str) -> None:
@@ -63,10 +20,23 @@ def sign_in(qtbot: Any, window: CounterWindow, staff_id: str, pin: str) -> None:
     qtbot.mouseClick(window.signin.button, Qt.MouseButton.LeftButton)
 
 
-def at_counter(qtbot: Any, window: CounterWindow, staff_id: str = "S001", pin: str = STAFF_PIN):
+def at_counter(
+    qtbot: Any,
+    window: CounterWindow,
+    staff_id: str = "S001",
+    pin: str = STAFF_PIN,
+    *,
+    code: str | None = None,
+    counter: str = "resident",
+):
+    """Signed in (with ``code`` for a supervisor's second step) at ``counter``'s desk."""
     sign_in(qtbot, window, staff_id, pin)
+    if code is not None:
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.code_page, timeout=WAIT_MS)
+        window.code_page.code.setText(code)
+        qtbot.mouseClick(window.code_page.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.pick, timeout=WAIT_MS)
-    qtbot.mouseClick(window.pick.buttons["resident"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.pick.buttons[counter], Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.tabs
     return window.desk_page
 
@@ -204,6 +174,7 @@ def test_a_correction_is_saved_and_the_forms_printed_again(qtbot, window, world)
     qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: desk.visit.view is not None, timeout=WAIT_MS)
     panel = desk.visit
+    panel.confirm_correction = lambda field, old, new: True
     panel.correct_field.setCurrentIndex(panel.correct_field.findData("name_kana"))
     panel.correct_value.setText("オオサカ タロウ")
     click(qtbot, panel.correct_button)
@@ -222,7 +193,7 @@ def test_a_correction_is_saved_and_the_forms_printed_again(qtbot, window, world)
 
 def test_a_supervisor_reveals_the_number_and_sees_the_supervisor_tab(qtbot, window, world):
     reference = world.visit()
-    desk = at_counter(qtbot, window, "SV01", SUPERVISOR_PIN)
+    desk = at_counter(qtbot, window, "SV01", SUPERVISOR_PIN, code=world.next_code())
     assert window.tabs.count() == 2
     qtbot.keyClicks(desk.scan, reference)
     qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
@@ -276,8 +247,14 @@ def test_run_counter_opens_the_window_on_the_configured_database_and_closes(qapp
     from kiosk.context import KioskContext
     from kiosk.ui.counter.app import run_counter
     from tests.counter_fixture import counter_settings
+    from tests.keys import key_pair, open_store
 
-    settings = counter_settings(f"sqlite:///{tmp_path / 'kiosk.db'}", tmp_path)
+    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+    private, public = key_pair(tmp_path / "keys" / "ward-key.pem")  # a counter PC's keys
+    open_store(url, private).close()
+    database = {"url": url, "private_key_file": str(private), "public_key_file": str(public)}
+    base = counter_settings(url, tmp_path)
+    settings = base.model_copy(update={"database": base.database.model_copy(update=database)})
     context = KioskContext.load(settings=settings)
     seen: list[CounterWindow] = []
 
