@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from kiosk.storage import sealing
 from kiosk.storage.crypto import DecryptionFailed, PersonCipher, StorageError
 from kiosk.storage.crypto import Purpose as LegacyPurpose
-from kiosk.storage.models import DataKeyRow
+from kiosk.storage.models import DataKeyRow, WardKeyRow
 
 VERSION = 2
 LEGACY_VERSION = 1
@@ -41,6 +41,12 @@ class NoPrivateKey(StorageError):
     """This machine holds no ward private key, so it cannot read personal data."""
 
     code = "no_private_key"
+
+
+class StaleWardKey(StorageError):
+    """This PC's ward key was retired by ``key rotate`` while it was running."""
+
+    code = "ward_key_mismatch"
 
 
 class NoPublicKey(StorageError):
@@ -156,6 +162,7 @@ class DataKeys:
                 created_at=now,
             )
             with self._sessions() as session:
+                _refuse_a_retired_ward_key(session, row.ward_fingerprint)
                 session.add(row)
             # Only the public half stays: this process can seal but never open.
             self._sealing[day] = (key_id, public)
@@ -187,6 +194,17 @@ class DataKeys:
                 "it was stored before the ward key pair and no legacy key file is configured"
             )
         return legacy.decrypt(blob, reference=reference, purpose=purpose)
+
+
+def _refuse_a_retired_ward_key(session: Session, fingerprint: str) -> None:
+    """A PC still running with the ward key from before ``key rotate`` must not make day
+    keys nobody can open once the old private key is gone."""
+    current = session.scalar(select(WardKeyRow.fingerprint).where(WardKeyRow.retired_at.is_(None)))
+    if current is not None and current != fingerprint:
+        raise StaleWardKey(
+            f"The ward key was rotated: this PC still holds key {fingerprint}, the current one "
+            f"is {current}. Copy the current key to this PC and restart it."
+        )
 
 
 def wrap(ward: X25519PublicKey, key_id: int, day: date, private: X25519PrivateKey) -> bytes:

@@ -16,9 +16,16 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import create_engine, text
 
 from kiosk.person import Person
-from kiosk.storage import DecryptionFailed, KeyFileInsecure, KeyFileInvalid, StorageError, Store
+from kiosk.storage import (
+    DecryptionFailed,
+    KeyFileInsecure,
+    KeyFileInvalid,
+    StorageError,
+    Store,
+    ward_keys,
+)
 from kiosk.storage.crypto import KEY_BYTES, PersonCipher
-from kiosk.storage.data_keys import Keyring, NoPrivateKey
+from kiosk.storage.data_keys import Keyring, NoPrivateKey, StaleWardKey
 from kiosk.storage.key_files import read_private_key, write_private_key
 from kiosk.storage.sealing import SealBroken, raw_private, seal, unseal
 from kiosk.storage.ward_keys import NoWardKey, WardKeyMismatch
@@ -316,3 +323,21 @@ def test_keyring_repr_hides_the_key(key_file: Path) -> None:
     keys = counter_keys(key_file)
     assert "private" in repr(keys)
     assert raw_private(keys.private).hex() not in repr(keys)  # type: ignore[arg-type]
+
+
+def test_a_kiosk_still_running_after_a_rotation_makes_no_day_key_nobody_can_open(
+    db_url: str, key_file: Path, person: Person, clock: FakeClock, tmp_path: Path
+) -> None:
+    open_store(db_url, key_file).close()
+    kiosk = Store.open(db_url, kiosk_keys(key_file), clock=clock)
+    old = counter_keys(key_file).private
+    assert old is not None
+    new = X25519PrivateKey.generate()
+    with (
+        Store.open(db_url, counter_keys(key_file)) as counter,
+        counter.transaction(write=True) as session,
+    ):
+        ward_keys.rotate(session, old, new, clock())
+    with kiosk, pytest.raises(StaleWardKey, match="rotated") as caught:
+        kiosk.save_visit(Visit(language="ja", person=person), kiosk_id="k", status="completed")
+    assert caught.value.code == "ward_key_mismatch"
