@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.resources import TomlFileError, read_toml, resource
+from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 
 class CatalogError(ValueError):
@@ -124,11 +124,18 @@ class Catalog:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Catalog:
-        """Read and cross-check the catalog files in ``folder`` (default: resources/catalog)."""
-        folder = folder or resource("catalog")
-        tree = _load_tree(folder / "questions.toml")
-        categories = _load_categories(folder / "categories.toml")
-        procedures = _load_procedures(folder / "procedures")
+        """Read and cross-check the catalog files in ``folder`` (default: resources/catalog,
+        the ward's own files winning over the shipped ones)."""
+
+        def file(*parts: str) -> Path:
+            return folder.joinpath(*parts) if folder else resource("catalog", *parts)
+
+        tree = _load_tree(file("questions.toml"))
+        categories = _load_categories(file("categories.toml"))
+        procedures = _load_procedures(
+            files_in(folder and folder / "procedures", ("catalog", "procedures")),
+            file("procedures"),
+        )
         catalog = cls(procedures, categories, tree)
         _check(catalog)
         return catalog
@@ -166,6 +173,8 @@ def _read(path: Path) -> dict[str, Any]:
         return read_toml(path)
     except FileNotFoundError as e:
         raise CatalogError(f"{path}: file not found") from e
+    except OSError as e:  # e.g. a ward's file the kiosk's account may not read
+        raise CatalogError(f"{path}: cannot be read ({e.strerror}): check its rights") from None
     except TomlFileError as e:
         raise CatalogError(str(e)) from None
 
@@ -174,19 +183,19 @@ def _load_tree(path: Path) -> QuestionTree:
     raw = _read(path)
     questions = {}
     for qid, q in raw.get("questions", {}).items():
-        where = f"{path.name}: question {qid}"
+        where = f"{path}: question {qid}"
         choices = q.get("choices")
         if not isinstance(choices, list) or not choices:
             raise CatalogError(f"{where}: needs a non-empty list of choices")
         ask_when = Condition.parse(q["ask_when"], where) if "ask_when" in q else None
         questions[qid] = Question(qid, tuple(choices), q.get("next"), ask_when)
     if "start" not in raw:
-        raise CatalogError(f"{path.name}: `start` names the first question")
+        raise CatalogError(f"{path}: `start` names the first question")
     return QuestionTree(
         raw["start"],
         questions,
-        _names(raw.get("ask_at_end", []), f"{path.name}: ask_at_end"),
-        _conditions(raw.get("priority_when", []), f"{path.name}: priority_when"),
+        _names(raw.get("ask_at_end", []), f"{path}: ask_at_end"),
+        _conditions(raw.get("priority_when", []), f"{path}: priority_when"),
     )
 
 
@@ -207,9 +216,9 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
 def _load_categories(path: Path) -> dict[str, Category]:
     raw = _read(path).get("categories", {})
     try:
-        return {cid: _load_category(cid, c, path.name) for cid, c in raw.items()}
+        return {cid: _load_category(cid, c, str(path)) for cid, c in raw.items()}
     except KeyError as e:
-        raise CatalogError(f"{path.name}: every category needs {e.args[0]}") from e
+        raise CatalogError(f"{path}: every category needs {e.args[0]}") from e
 
 
 def _load_category(cid: str, raw: Mapping[str, Any], where: str) -> Category:
@@ -222,8 +231,7 @@ def _load_category(cid: str, raw: Mapping[str, Any], where: str) -> Category:
     return Category(cid, str(raw["letter"]), int(raw["order"]), float(minutes))
 
 
-def _load_procedures(folder: Path) -> tuple[Procedure, ...]:
-    files = sorted(folder.glob("*.toml"))
+def _load_procedures(files: list[Path], folder: Path) -> tuple[Procedure, ...]:
     if not files:
         raise CatalogError(f"{folder}: no procedure files")
     procedures = [_load_procedure(path) for path in files]
@@ -232,7 +240,7 @@ def _load_procedures(folder: Path) -> tuple[Procedure, ...]:
 
 def _load_procedure(path: Path) -> Procedure:
     raw = _read(path)
-    where = f"procedures/{path.name}"
+    where = str(path)
     try:
         when = tuple(Condition.parse(c, f"{where}: when") for c in raw["when"])
         bring = tuple(

@@ -1,8 +1,13 @@
-"""Kiosk settings: one TOML file, environment overrides, checked at start.
+"""Kiosk settings: a TOML file and its drop-ins, environment overrides, checked at start.
 
 Every key has a documented default (``resources/config/example.toml`` shows
-them all), so an empty file is a working demo configuration. Any key can be
-overridden with ``WARD_KIOSK_<SECTION>_<KEY>``, e.g. ``WARD_KIOSK_DATABASE_URL``.
+them all), so an empty file is a working demo configuration. The files
+``config.d/*.toml`` beside the settings file are read after it in name order,
+tables merged key by key. Any key can be overridden with
+``WARD_KIOSK_<SECTION>_<KEY>``, e.g. ``WARD_KIOSK_DATABASE_URL``.
+
+A PC where the Debian package installed ``/etc/ward-kiosk/config.toml`` uses the
+system layout: that file, data in ``/var/lib/ward-kiosk``, keys in ``/etc/ward-kiosk``.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ APP_NAME = "ward-kiosk"
 ENV_PREFIX = "WARD_KIOSK_"
 CONFIG_ENV = "WARD_KIOSK_CONFIG"
 # Variables with the prefix that are not settings: the settings file itself, the
-# log level (needed before settings are read) and the resources folder.
-PROCESS_ENV = {CONFIG_ENV, "WARD_KIOSK_LOG_LEVEL", "WARD_KIOSK_RESOURCES"}
+# log level (needed before settings are read), the resources folder and the cupsd.conf
+# `doctor --production` reads.
+PROCESS_ENV = {CONFIG_ENV, "WARD_KIOSK_LOG_LEVEL", "WARD_KIOSK_RESOURCES", "WARD_KIOSK_CUPSD_CONF"}
 
 
 class ConfigError(ValueError):
@@ -49,6 +55,20 @@ class WardSettings(_Section):
 
     addressee: str = ""
     """Whom forms are addressed to, e.g. 大阪市北区長; empty derives it from ``name``."""
+    time_zone: str = "Asia/Tokyo"
+    """The ward's time zone (IANA name); ``doctor --production`` checks that the PC's
+    local zone keeps this time, since numbering and service days follow the local day."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is not a time zone name such as Asia/Tokyo") from None
+        return v
 
     def form_addressee(self) -> str:
         if self.addressee:
@@ -78,6 +98,9 @@ class KioskSettings(_Section):
     """The longest the "Printing…" screen waits for the database (storing the visit,
     issuing the ticket); past it the visitor is sent to staff, the visit kept. Once the
     forms are with the printer it waits up to ``printing.job_timeout_seconds`` more."""
+    resources_dir: str = "/etc/ward-kiosk/resources"
+    """The ward's own catalog, forms and translations: a file here wins over the shipped
+    file with the same path below ``resources/``; a folder that does not exist adds none."""
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -103,6 +126,9 @@ class DatabaseSettings(_Section):
     allow_insecure: bool = False
     """Accept a PostgreSQL server on another machine without verified TLS: only where IT
     protects the network otherwise (``doctor`` warns)."""
+    migrate_at_start: bool = True
+    """SQLite only: bring the schema up to date when a program starts (the demo, a one-PC
+    kiosk); false: only ``ward-kiosk db upgrade`` does. PostgreSQL never migrates at start."""
     connect_timeout_seconds: int = Field(5, ge=2, le=120)
     """How long to wait for the PostgreSQL server to accept a connection."""
     statement_timeout_seconds: int = Field(10, ge=1, le=3600)
@@ -312,16 +338,34 @@ class Settings(_Section):
         )
 
 
+# The system layout of an installed PC (installer/debian/build-deb.sh).
+SYSTEM_CONFIG_DIR = Path("/etc/ward-kiosk")
+SYSTEM_DATA_DIR = Path("/var/lib/ward-kiosk")
+SYSTEM_CACHE_DIR = Path("/var/cache/ward-kiosk")
+DROP_IN_DIR = "config.d"
+
+
+def installed() -> bool:
+    """The package's settings file exists: every user of this PC shares one setup."""
+    return (SYSTEM_CONFIG_DIR / "config.toml").is_file()
+
+
 def data_dir() -> Path:
+    if installed():
+        return SYSTEM_DATA_DIR
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def cache_dir() -> Path:
     """Files the kiosk can make again (e.g. prepared speech models)."""
+    if installed():
+        return SYSTEM_CACHE_DIR
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
+    if installed():
+        return SYSTEM_CONFIG_DIR
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
@@ -329,21 +373,34 @@ def default_config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def settings_files(
+    path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> list[Path]:
+    """The files settings are read from, in order: the settings file (``path``, else
+    ``$WARD_KIOSK_CONFIG``, else the default file when it exists) and then the drop-ins
+    ``config.d/*.toml`` beside it in name order. Empty: defaults and environment only."""
+    environ = os.environ if environ is None else environ
+    if path is None and environ.get(CONFIG_ENV):
+        path = Path(environ[CONFIG_ENV])
+    if path is None and default_config_file().is_file():
+        path = default_config_file()
+    if path is None:
+        return []
+    return [path, *sorted((path.parent / DROP_IN_DIR).glob("*.toml"))]
+
+
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the file (if any), apply environment overrides, and validate.
+    """Read the file (if any) and its drop-ins, apply environment overrides, and validate.
 
     ``path`` None means ``$WARD_KIOSK_CONFIG`` or the default file when it
     exists; an explicitly named file that does not exist is an error.
     """
     environ = os.environ if environ is None else environ
     raw: dict[str, Any] = {}
-    source = "defaults"
-    if path is None and environ.get(CONFIG_ENV):
-        path = Path(environ[CONFIG_ENV])
-    if path is not None:
-        raw, source = _read_file(path), str(path)
-    elif default_config_file().is_file():
-        raw, source = _read_file(default_config_file()), str(default_config_file())
+    files = settings_files(path, environ)
+    for file in files:
+        _merge(raw, _read_file(file))
+    source = " + ".join(str(file) for file in files) or "defaults"
     _apply_environment(raw, environ)
     try:
         return Settings.model_validate(raw)
@@ -363,6 +420,15 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"configuration file {path} is not UTF-8 text (byte {e.start}): save it as UTF-8"
         ) from None
+
+
+def _merge(into: dict[str, Any], later: Mapping[str, Any]) -> None:
+    """A later file's keys replace earlier ones; tables present in both are merged."""
+    for key, value in later.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:

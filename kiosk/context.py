@@ -8,6 +8,7 @@ from pathlib import Path
 from kiosk.catalog import Catalog
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.i18n import REFERENCE_LANGUAGE, Translations, available_languages
+from kiosk.resources import use_ward_dir
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class KioskContext:
     ) -> KioskContext:
         """Load and cross-check; raises ConfigError naming the key that does not fit."""
         settings = settings or load_settings(config_file)
+        use_ward_dir(settings.kiosk.resources_dir)
         catalog = Catalog.load()
         _check_languages(settings)
         _check_counters(settings, catalog)
@@ -42,7 +44,7 @@ def _check_languages(settings: Settings) -> None:
     if unknown:
         raise ConfigError(
             f"kiosk.languages: no translations for {unknown}; available: {known} "
-            "(a language is a folder in resources/i18n/)"
+            "(a language is a folder in resources/i18n/ or in kiosk.resources_dir's i18n/)"
         )
     if REFERENCE_LANGUAGE not in known:
         raise ConfigError(f"resources/i18n/{REFERENCE_LANGUAGE}/ is missing: it is the reference")

@@ -22,6 +22,7 @@ def database_target(settings: Settings, role: AppRole | None) -> DatabaseTarget:
         connect_timeout_s=db.connect_timeout_seconds,
         statement_timeout_s=db.statement_timeout_seconds,
         allow_insecure=db.allow_insecure,
+        migrate_sqlite=db.migrate_at_start,
     )
 
 

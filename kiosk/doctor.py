@@ -1,4 +1,5 @@
-"""``ward-kiosk doctor``: the health check IT runs on a kiosk PC after installing it.
+"""The checks behind ``ward-kiosk doctor`` (the command is ``kiosk/cli/doctor.py``): the
+health check IT runs on a kiosk PC after installing it.
 
 Each check has a name, a status (ok, warning, error), a one-line detail and, for
 a problem, a one-line "what to do". A failing check never stops the others; the
@@ -9,14 +10,11 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-import click
-
-from kiosk.cli_common import config_option
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.printing import (
     CupsPrinter,
@@ -30,6 +28,7 @@ from kiosk.printing import (
 from kiosk.resources import resource
 
 Status = Literal["ok", "warning", "error"]
+CARD = "card reader"
 
 
 @dataclass(frozen=True)
@@ -62,22 +61,43 @@ def one_line(text: str) -> str:
 # -- all checks -----------------------------------------------------------------
 
 
-def run_checks(config_file: Path | None = None, *, speech: bool = True) -> list[Check]:
-    """Every check, in the order printed; ``speech`` False skips loading the models."""
+def run_checks(
+    config_file: Path | None = None, *, speech: bool = True, production: bool = False
+) -> list[Check]:
+    """Every check, in the order printed; ``speech`` False skips loading the models,
+    ``production`` adds the production rules (:mod:`kiosk.doctor_production`) at the end."""
     from kiosk.doctor_card import card_checks
     from kiosk.doctor_database import database_access_checks
+    from kiosk.doctor_production import production_checks, production_unchecked
 
     settings, settings_result = settings_check(config_file)
     if settings is None:  # only the readers pcscd shows can be listed without settings
-        return [settings_result, *card_checks(None)]
+        unchecked = [production_unchecked()] if production else []
+        return [settings_result, *optional_checks(CARD, lambda: card_checks(None)), *unchecked]
     checks = [settings_result, database_check(settings), *database_access_checks(settings)]
-    checks += card_checks(settings.card)
+    checks += optional_checks(CARD, lambda: card_checks(settings.card))
     checks += printer_checks(settings)
     if speech:
-        checks += speech_checks(settings)
+        checks += optional_checks("speech models", lambda: speech_checks(settings))
     from kiosk.doctor_speech import microphone_check, tts_checks
 
-    return [*checks, *tts_checks(settings), microphone_check(settings)]
+    checks += optional_checks("text to speech", lambda: tts_checks(settings))
+    checks += optional_checks("microphone", lambda: [microphone_check(settings)])
+    return checks + (production_checks(settings, config_file) if production else [])
+
+
+def optional_checks(name: str, checks: Callable[[], list[Check]]) -> list[Check]:
+    """``checks()``, or one warning when they need a library of a role's extra that this PC
+    does not have (a board or counter PC has no card reader or speech libraries)."""
+    from kiosk.extras import describe_missing, missing_extra
+
+    try:
+        return checks()
+    except ModuleNotFoundError as e:
+        if missing_extra(e) is None:
+            raise
+        action = "nothing to do on a board or counter PC; a kiosk needs that extra"
+        return [warning(name, f"not checked: {describe_missing(e)}", action)]
 
 
 # -- 1. settings ------------------------------------------------------------------
@@ -288,7 +308,11 @@ def render_table(checks: Sequence[Check]) -> str:
 def summary(checks: Sequence[Check]) -> str:
     errors = sum(c.status == "error" for c in checks)
     warnings = sum(c.status == "warning" for c in checks)
-    return f"{len(checks)} checks: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    line = f"{len(checks)} checks: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    from kiosk.doctor_production import summary_note
+
+    note = summary_note(checks)
+    return f"{line}; {note}" if note else line
 
 
 def _count(n: int, noun: str) -> str:
@@ -297,20 +321,3 @@ def _count(n: int, noun: str) -> str:
 
 def render_json(checks: Sequence[Check]) -> str:
     return json.dumps([asdict(c) for c in checks], ensure_ascii=False, indent=2)
-
-
-@click.command(name="doctor")
-@config_option
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
-@click.option(
-    "--no-speech", is_flag=True, help="Skip loading the speech models (seconds per model)."
-)
-def doctor(config_file: Path | None, as_json: bool, no_speech: bool) -> None:
-    """Check this kiosk PC: settings, database, card reader, printers, speech, read-aloud.
-
-    Exits 1 when any check is an error; warnings alone exit 0.
-    """
-    checks = run_checks(config_file, speech=not no_speech)
-    click.echo(render_json(checks) if as_json else render_table(checks))
-    if any(c.status == "error" for c in checks):
-        raise SystemExit(1)

@@ -3,7 +3,7 @@ serves outside demo mode (see :mod:`kiosk.card.readers`). No card is sent a PIN.
 
 from __future__ import annotations
 
-from kiosk.card.cli import reader_status
+from kiosk.card.status import reader_status
 from kiosk.config import CardSettings
 from kiosk.doctor import Check, error, ok, warning
 

@@ -66,6 +66,12 @@ def schema_check(status: RevisionStatus) -> Check:
         return ok(name, status.describe())
     if status.state == "ahead":
         return error(name, status.describe(), "install the ward's current ward-kiosk version")
+    if status.state == "ahead_compatible":
+        return warning(
+            name,
+            f"{status.describe()}: ahead by expand-only revisions, which still serve it",
+            "install the ward's current ward-kiosk version on this PC soon",
+        )
     return error(name, status.describe(), "IT runs `ward-kiosk db upgrade` (migration role)")
 
 

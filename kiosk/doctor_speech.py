@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from kiosk.config import Settings
 from kiosk.doctor import Check, error, ok, warning
-from kiosk.speech.voice_cli import VoiceReport, voice_reports
+from kiosk.speech.voice_check import VoiceReport, voice_reports
 from kiosk.speech.voices import engine_name_for
 
 TTS_TIMEOUT_SECONDS = 20.0

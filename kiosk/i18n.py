@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.resources import TomlFileError, read_toml, resource
+from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 log = logging.getLogger(__name__)
 
@@ -71,21 +71,25 @@ def check_template(text: str) -> None:
 
 def available_languages(folder: Path | None = None) -> list[str]:
     """Codes of the languages that have a folder with a ``language.toml``."""
-    folder = folder or resource("i18n")
-    return sorted(p.parent.name for p in folder.glob("*/language.toml"))
+    return sorted(p.parent.name for p in files_in(folder, ("i18n",), "*/language.toml"))
 
 
 def load_tree(language: str, folder: Path | None = None) -> dict[str, Any]:
     """All files of one language as one nested dict keyed by file name."""
-    base = (folder or resource("i18n")) / language
-    if not (base / "language.toml").is_file():
+    files = files_in(folder and folder / language, ("i18n", language))
+    if not any(path.name == "language.toml" for path in files):
+        base = folder / language if folder else resource("i18n", language)
         raise TranslationError(f"no translations for language {language!r} in {base}")
     tree: dict[str, Any] = {}
-    for path in sorted(base.glob("*.toml")):
+    for path in files:
         try:
             tree[path.stem] = read_toml(path)
         except TomlFileError as e:
             raise TranslationError(str(e)) from None
+        except OSError as e:  # e.g. a ward's file the kiosk's account may not read
+            raise TranslationError(
+                f"{path}: cannot be read ({e.strerror}): check its rights"
+            ) from None
         _check_texts(path, tree[path.stem])
     return tree
 
@@ -166,7 +170,8 @@ class Translations:
     def _file(self, key: str) -> Path:
         """The file a text comes from: this language's, else the reference's."""
         language = self.language if _lookup(self.tree, key) is not None else REFERENCE_LANGUAGE
-        return (self.folder or resource("i18n")) / language / f"{key.partition('.')[0]}.toml"
+        name = f"{key.partition('.')[0]}.toml"
+        return self.folder / language / name if self.folder else resource("i18n", language, name)
 
     def procedure(self, procedure_id: str) -> str:
         return self.text(f"catalog.procedures.{procedure_id}")

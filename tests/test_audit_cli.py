@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kiosk.cli import main
-from kiosk.cli_common import cli_actor, os_account
+from kiosk.cli.common import cli_actor, os_account
 from kiosk.storage import audit
 from tests.audit_tools import DatabaseTool, append_entries, migrated_engine
 

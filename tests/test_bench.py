@@ -79,3 +79,13 @@ def test_without_a_japanese_model_the_benchmark_says_how_to_install_one(
     monkeypatch.setenv("WARD_KIOSK_CONFIG", str(config))
     assert speech.run(lang="ja") == []
     assert "ward-kiosk models install --lang ja" in capsys.readouterr().out
+
+
+def test_storage_benchmark_runs(monkeypatch: pytest.MonkeyPatch):
+    from bench import storage
+
+    monkeypatch.setattr(storage, "RUNS", 3)
+    rows = storage.run()
+    assert [row.name.split(":")[0] for row in rows] == ["storage"] * 4
+    assert all(row.samples for row in rows)
+    assert "sealed to the day key" in table(rows)

@@ -4,7 +4,10 @@
 #   bash installer/debian/setup.sh            # what a kiosk visitors use needs to run
 #   bash installer/debian/setup.sh --demo     # plus the demo's virtual card reader
 #   bash installer/debian/setup.sh --dev      # plus what the tests need (the demo's too)
+#   bash installer/debian/setup.sh --role=board   # a board (or counter) PC's libraries only
 #
+# Python packages come from the hash-locked installer/requirements/<role>.txt
+# (dev.txt with --dev; made by installer/lock.sh), then the kiosk itself (--no-deps).
 # Run it as root or as a user who may use sudo. It is safe to run again.
 set -euo pipefail
 
@@ -12,11 +15,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 dev=0
 demo=0
+role=kiosk
 for arg in "$@"; do
     case "$arg" in
         --dev) dev=1; demo=1 ;;
         --demo) demo=1 ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        --role=kiosk|--role=counter|--role=board) role="${arg#--role=}" ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -74,9 +79,11 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
+# The demo runs kiosk and counter on one PC: the kiosk's lock holds both roles' libraries.
+lock="installer/requirements/$role.txt"
 if [ "$dev" -eq 1 ]; then
-    .venv/bin/python -m pip install -q -e ".[test]"
-else
-    .venv/bin/python -m pip install -q -e .
+    lock="installer/requirements/dev.txt"
 fi
+.venv/bin/python -m pip install -q --require-hashes -r "$lock"
+.venv/bin/python -m pip install -q --no-deps -e .
 echo "Ready: $repo/.venv/bin/ward-kiosk"

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.catalog import Catalog
-from kiosk.resources import TomlFileError, read_toml, resource
+from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 PAGE_W, PAGE_H = 210.0, 297.0
 FOOTER_TOP = 273.0  # the kiosk's own footer lies below this line
@@ -360,16 +360,22 @@ class LayoutLibrary(Mapping[str, Layout]):
 
     @property
     def folder(self) -> Path:
+        """The folder given, else the shipped ``resources/forms/``."""
         return self._folder or resource("forms")
 
     def path(self, form_id: str) -> Path:
-        return self.folder / f"{form_id}.toml"
+        """The layout file: in the folder given, else the ward's own or the shipped one."""
+        name = f"{form_id}.toml"
+        return self._folder / name if self._folder else resource("forms", name)
+
+    def _files(self) -> list[Path]:
+        return files_in(self._folder, ("forms",))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(p.stem for p in self.folder.glob("*.toml")))
+        return iter(p.stem for p in self._files())
 
     def __len__(self) -> int:
-        return len(list(self.folder.glob("*.toml")))
+        return len(self._files())
 
     def __contains__(self, form_id: object) -> bool:
         return isinstance(form_id, str) and self.path(form_id).is_file()
@@ -388,4 +394,5 @@ class LayoutLibrary(Mapping[str, Layout]):
 
 
 LAYOUTS = LayoutLibrary()
-"""The shipped layouts (``resources/forms/``, or below ``WARD_KIOSK_RESOURCES``)."""
+"""The layouts in ``resources/forms/`` (or below ``WARD_KIOSK_RESOURCES``), the ward's own
+(``kiosk.resources_dir``) winning file by file."""

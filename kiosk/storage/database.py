@@ -18,9 +18,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import URL, Connection, Engine, create_engine, event, exc, make_url, text
 
+from kiosk.storage import compat
 from kiosk.storage.crypto import DatabaseUnavailable
 from kiosk.storage.roles import AppRole
 from kiosk.storage.secret_file import read_password_file
@@ -58,6 +60,9 @@ class DatabaseTarget:
     """None: no limit (``db upgrade``: a migration may take long)."""
     allow_insecure: bool = False
     """Accept a remote PostgreSQL server without ``sslmode=verify-full``."""
+    migrate_sqlite: bool = True
+    """SQLite: migrate at start (``[database] migrate_at_start``); off, a schema behind
+    is refused as on PostgreSQL, which never migrates at start."""
 
     @classmethod
     def parse(
@@ -128,13 +133,15 @@ def upgrade_to_head(conn: Connection, where: str) -> None:
     """``upgrade head`` in the caller's transaction; on PostgreSQL one migrator at a time."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    config = alembic_config(connection=conn)
     try:
-        command.upgrade(alembic_config(connection=conn), "head")
+        command.upgrade(config, "head")
     except CommandError as err:
         raise DatabaseUnavailable(
             f"Database {where} cannot be migrated: {err}. "
             "If it was written by a newer kiosk version, install that version."
         ) from err
+    compat.record(conn, ScriptDirectory.from_config(config))
 
 
 def parse_url(url: str) -> URL:

@@ -142,6 +142,21 @@ class AccessLogHeadRow(Base):
     last_hash: Mapped[str] = mapped_column(String(HASH_HEX))
 
 
+class SchemaCompatibilityRow(Base):
+    """Which older software may still run on this schema (one row, revision 0011).
+
+    Written by every migration run (``kiosk.storage.compat``): ``serves_from`` is the
+    oldest revision whose software may use the schema at ``revision``.
+    """
+
+    __tablename__ = "schema_compatibility"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[str] = mapped_column(String(32))
+    serves_from: Mapped[str] = mapped_column(String(32))
+
+
 class StaffRow(Base):
     """A counter staff account (revision 0006). Only the argon2id hash of the PIN is kept."""
 

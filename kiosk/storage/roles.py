@@ -54,6 +54,7 @@ class TableGrant:
 # UPDATE, and INSERT ... ON CONFLICT DO UPDATE needs SELECT and UPDATE as well.
 GRANTS: tuple[TableGrant, ...] = (
     TableGrant("alembic_version", kiosk=R, counter=R, board=R),  # the revision check
+    TableGrant("schema_compatibility", kiosk=R, counter=R, board=R),  # ... when ahead
     TableGrant("visits", kiosk=RIU, counter=RU),
     TableGrant("tickets", kiosk=RIU, counter=RIU, board=R),
     TableGrant("ticket_counters", kiosk=RIU, counter=RIU),

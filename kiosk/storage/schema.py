@@ -1,9 +1,11 @@
 """Who changes the schema, and the check every other process makes at start.
 
-SQLite (one PC, the demo) migrates itself at start. On PostgreSQL only
-``ward-kiosk db upgrade`` migrates, connected as the migration role, and then applies
-the grants of ``roles``; kiosks, counters and boards check the revision and their
-rights and refuse to start when either does not fit.
+SQLite (one PC, the demo) migrates itself at start unless ``[database]
+migrate_at_start`` is off. On PostgreSQL only ``ward-kiosk db upgrade`` migrates,
+connected as the migration role, and then applies the grants of ``roles``; kiosks,
+counters and boards check the revision and their rights and refuse to start when either
+does not fit. A schema ahead of this software by expand-only revisions still serves it
+(``compat``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
-from kiosk.storage import roles
+from kiosk.storage import compat, roles
 from kiosk.storage.crypto import DatabaseUnavailable
 from kiosk.storage.database import (
     IMMEDIATE,
@@ -31,7 +33,8 @@ from kiosk.storage.roles import AppRole
 
 log = logging.getLogger(__name__)
 
-RevisionState = Literal["current", "behind", "ahead", "empty"]
+RevisionState = Literal["current", "behind", "ahead", "ahead_compatible", "empty"]
+"""``ahead_compatible``: ahead only by revisions that still serve this software."""
 
 
 class SchemaMismatch(DatabaseUnavailable):
@@ -51,6 +54,13 @@ class RevisionStatus:
     current: tuple[str, ...]
     head: tuple[str, ...]
     state: RevisionState
+    serves_from: str | None = None
+    """The oldest revision whose software the schema serves (``compat``), if recorded."""
+
+    @property
+    def runs(self) -> bool:
+        """Whether this software may use the schema as it is."""
+        return self.state in ("current", "ahead_compatible")
 
     def describe(self) -> str:
         at = ", ".join(self.current) or "none (empty database)"
@@ -72,42 +82,71 @@ def revision_status(conn: Connection) -> RevisionStatus:
     script = ScriptDirectory.from_config(alembic_config())
     head = tuple(sorted(script.get_heads()))
     current = tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
-    if current == head:
-        return RevisionStatus(current, head, "current")
     if not current:
         return RevisionStatus(current, head, "empty")
-    known = all(_known(script, revision) for revision in current)
-    return RevisionStatus(current, head, "behind" if known else "ahead")
+    marker = compat.read(conn)
+    serves_from = marker.serves_from if marker is not None else None
+    if current == head:
+        return RevisionStatus(current, head, "current", serves_from)
+    if all(_known(script, revision) for revision in current):
+        return RevisionStatus(current, head, "behind", serves_from)
+    state: RevisionState = "ahead_compatible" if compat.serves(marker, current, script) else "ahead"
+    return RevisionStatus(current, head, state, serves_from)
 
 
 def check_revision(status: RevisionStatus, where: str) -> None:
-    """Raise SchemaMismatch, saying what to do, unless the schema is current."""
+    """Raise SchemaMismatch, saying what to do, unless this software may use the schema."""
+    if status.state == "ahead_compatible":
+        log.warning("%s", mismatch_message(status, where))
+    elif status.state != "current":
+        raise SchemaMismatch(mismatch_message(status, where))
+
+
+def mismatch_message(status: RevisionStatus, where: str) -> str:
+    """What is wrong with the schema at ``where`` and what to run (empty when current)."""
     if status.state in ("behind", "empty"):
-        raise SchemaMismatch(
-            f"Database {where} is at {status.describe()}. On PostgreSQL only "
-            "`ward-kiosk db upgrade` changes the schema: IT runs it once with the migration "
-            "role (docs/storage.md), then this program can start."
+        return (
+            f"Database {where} is at {status.describe()}: it needs revision "
+            f"{', '.join(status.head)}. Run `ward-kiosk db upgrade` once (on PostgreSQL IT "
+            "runs it with the migration role, docs/storage.md), then start this program."
         )
     if status.state == "ahead":
-        raise SchemaMismatch(
+        serves = f" (it serves revision {status.serves_from} on)" if status.serves_from else ""
+        return (
             f"Database {where} is at {status.describe()}: this PC's software is older than "
-            "the database. Install the ward's current ward-kiosk version on this PC."
+            f"the database, whose schema no longer serves it{serves}. Install the ward's "
+            "current ward-kiosk version on this PC."
         )
+    if status.state == "ahead_compatible":
+        return (
+            f"Database {where} is at {status.describe()}: ahead of this software only by "
+            "expand-only revisions, which still serve it. Install the ward's current "
+            "ward-kiosk version on this PC soon."
+        )
+    return ""
 
 
-def prepare_schema(engine: Engine, role: AppRole | None = None) -> None:
-    """At a process's start: SQLite migrates; PostgreSQL checks revision and rights.
+def prepare_schema(
+    engine: Engine, role: AppRole | None = None, *, migrate_sqlite: bool = True
+) -> None:
+    """At a process's start: SQLite migrates (unless ``migrate_sqlite`` is off);
+    otherwise, and always on PostgreSQL, the revision and (PostgreSQL) rights are checked.
 
     ``role`` ("kiosk", "counter", "board") is the process's: a user lacking one of its
     privileges is refused, one that could change the schema is logged as a warning.
     """
-    if engine.dialect.name != "postgresql":
+    where = safe_url(engine.url)
+    with database_errors(engine.url), engine.connect() as conn:
+        status = revision_status(conn)
+        if conn.dialect.name == "postgresql":
+            check_revision(status, where)
+            if role is not None:
+                _check_rights(roles.role_rights(conn, role), where)
+            return
+    if migrate_sqlite and status.state in ("behind", "empty"):
         upgrade_database(engine)
         return
-    with database_errors(engine.url), engine.connect() as conn:
-        check_revision(revision_status(conn), safe_url(engine.url))
-        if role is not None:
-            _check_rights(roles.role_rights(conn, role), safe_url(engine.url))
+    check_revision(status, where)
 
 
 def _check_rights(rights: roles.RoleRights, where: str) -> None:

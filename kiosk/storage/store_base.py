@@ -101,7 +101,7 @@ class StoreBase:
         target = DatabaseTarget.parse(url) if isinstance(url, str) else url
         engine = create_kiosk_engine(target)
         try:
-            prepare_schema(engine, target.role)
+            prepare_schema(engine, target.role, migrate_sqlite=target.migrate_sqlite)
             store = cls(engine, keys, clock=clock, creator=creator)
             if register_key and keys.public is not None:
                 with store._session(write=True) as session:

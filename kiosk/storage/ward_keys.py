@@ -31,6 +31,13 @@ class WardKeyMismatch(StorageError):
 
     code = "ward_key_mismatch"
 
+    def __init__(self, message: str, *, this_pc: str = "", current: str = "") -> None:
+        super().__init__(message)
+        self.this_pc = this_pc
+        """The fingerprint of this PC's key ("" where the refusal is not about it)."""
+        self.current = current
+        """The fingerprint of the database's current ward key."""
+
 
 def staff_secret_context(staff_id: str) -> bytes:
     """What a staff member's sealed second-factor secret is bound to."""
@@ -58,7 +65,9 @@ def check(session: Session, keyring: Keyring) -> None:
         raise WardKeyMismatch(
             f"This PC's ward {held} has fingerprint {mine}, but the ward's current key is "
             f"{row.fingerprint}. Copy the current key to this PC (`ward-kiosk key "
-            "export-public` on a counter PC gives the public key) and start again."
+            "export-public` on a counter PC gives the public key) and start again.",
+            this_pc=mine or "",
+            current=row.fingerprint,
         )
 
 

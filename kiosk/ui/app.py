@@ -18,6 +18,7 @@ from kiosk.speech.audio import microphone_problem
 from kiosk.speech.listener import Listener
 from kiosk.speech.speaker import KioskSpeaker
 from kiosk.ui.heartbeat import Heartbeat
+from kiosk.ui.service import ServiceNotifications, quit_on_sigterm
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def run_kiosk(
         context.settings.kiosk.heartbeat_seconds * 1000,
         parent=window,
     )
+    service = ServiceNotifications(window)
     if windowed or not context.settings.kiosk.fullscreen:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -91,6 +93,9 @@ def run_kiosk(
         # showFullScreen(): size the window to the screen ourselves as well.
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
+        # Visitors cannot close it (Alt+F4, the compositor); staff stop the service.
+        window.lock_close()
+    previous_sigterm = quit_on_sigterm(app, window)
 
     def shown() -> None:
         if on_shown is not None:
@@ -99,13 +104,17 @@ def run_kiosk(
         if listener is not None:
             window.runner.submit(listener.load_all, _models_loaded, _models_failed)
         heartbeat.start()
+        service.shown("welcome screen shown")
         if quit_when_shown:
+            window.allow_close()
             window.close()
 
     QTimer.singleShot(0, shown)
     try:
         return app.exec()
     finally:
+        service.stopping()
+        previous_sigterm.restore()
         heartbeat.stop()  # before the database closes under it
         window.shutdown()
         if speaker is not None:

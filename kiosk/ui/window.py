@@ -82,6 +82,7 @@ class KioskWindow(Listening, QMainWindow):
         self._said_before_next = ""  # e.g. "You chose: …", read out with the next screen
         self._candidate: str | None = None  # the answer "Did you say …?" asks about
         self._listen_turn = 0  # a new turn on every screen: older listening stops and is ignored
+        self._close_locked = False  # see lock_close()
         self._build_screens()
         self._build_timers()
         self._connect()
@@ -611,7 +612,19 @@ class KioskWindow(Listening, QMainWindow):
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
 
+    def lock_close(self) -> None:
+        """Ignore close requests (Alt+F4, the compositor's) until ``allow_close``: a
+        kiosk visitors use ends only when staff stop its service (SIGTERM)."""
+        self._close_locked = True
+
+    def allow_close(self) -> None:
+        self._close_locked = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_locked:
+            log.info("close request ignored: stop the service to end the kiosk")
+            event.ignore()
+            return
         self.end_visit()
         self.shutdown()
         super().closeEvent(event)

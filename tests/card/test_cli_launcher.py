@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.card import pcsc
-from kiosk.card.cli import card
 from kiosk.card.service import CardService
 from kiosk.card.virtual.card import VirtualMyNumberCard
 from kiosk.card.virtual.launcher import ensure_virtual_reader
 from kiosk.card.virtual.persona import PersonaError
+from kiosk.cli.card import card
 from kiosk.resources import resource
 from tests.pcsc_fixture import ALLOW_VIRTUAL_ENV, VirtualReader
 

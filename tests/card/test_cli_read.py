@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk.card.cli import card
 from kiosk.card.virtual.card import VirtualMyNumberCard
+from kiosk.cli.card import card
 from tests.pcsc_fixture import VirtualReader
 
 pytestmark = [pytest.mark.pcsc, pytest.mark.usefixtures("virtual_reader_allowed")]

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.card.cli import card
 from kiosk.card.virtual.card import VirtualMyNumberCard
+from kiosk.cli.card import card
 from kiosk.storage.models import AccessLogRow
 from tests.audit_tools import migrated_engine, verdict
 

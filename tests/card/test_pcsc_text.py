@@ -9,9 +9,9 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
-from kiosk.card.cli import card
 from kiosk.card.service import CardService
 from kiosk.card.virtual.card import VirtualMyNumberCard, basic_info_file
+from kiosk.cli.card import card
 
 pytestmark = [pytest.mark.pcsc, pytest.mark.usefixtures("virtual_reader_allowed")]
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from kiosk.assembly import assemble
 from kiosk.card import pcsc
-from kiosk.card.cli import card
 from kiosk.card.errors import (
     CardDataRefusedError,
     ReaderNotAllowedError,
@@ -22,7 +21,8 @@ from kiosk.card.pcsc import PcscBackend, PcscConnection
 from kiosk.card.readers import ReaderPolicy, is_virtual_reader
 from kiosk.card.service import CardService
 from kiosk.card.virtual.card import VirtualMyNumberCard
-from kiosk.cli import demo_settings
+from kiosk.cli.card import card
+from kiosk.cli.run import demo_settings
 from kiosk.config import Settings
 from kiosk.context import KioskContext
 from tests.pcsc_fixture import ALLOW_VIRTUAL_ENV, VirtualReader, persona_with

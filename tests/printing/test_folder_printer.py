@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.cli import demo_settings
+from kiosk.cli.run import demo_settings
 from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.doctor import printer_checks

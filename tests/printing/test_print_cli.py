@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
-from kiosk.print_cli import PAGES, render_test_page
+from kiosk.cli.printing import PAGES, render_test_page
 from tests.cups_fixture import CupsServer, FaultQueue
 
 KEYS = {"printer", "destination", "job", "state", "error", "message"}

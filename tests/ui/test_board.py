@@ -107,7 +107,11 @@ def test_a_call_is_on_the_board_within_a_second(board, service, qtbot, tmp_path,
     assert hint.width() <= 1920 and hint.height() <= 1080, hint
     assert board.highlighted and board.flashing  # the new call flashes
     # chime first, then the call in Japanese and English
-    qtbot.waitUntil(lambda: (tmp_path / "chimed").exists(), timeout=CALL_MS)
+    # The fake player creates the file, then writes: wait for what it wrote.
+    qtbot.waitUntil(
+        lambda: (tmp_path / "chimed").exists() and (tmp_path / "chimed").read_text() != "",
+        timeout=CALL_MS,
+    )
     assert (tmp_path / "chimed").read_text() == str(resource("sounds", "chime.wav"))
     qtbot.waitUntil(lambda: len(speaker.said) == 2, timeout=3_000)
     assert speaker.texts("ja") == ["受付番号 A の 1 番の方、2番窓口へお越しください"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
+
 from kiosk.board import BOARD_LANGUAGES, Chime
 from kiosk.context import KioskContext
 from kiosk.i18n import Translations
@@ -13,6 +15,7 @@ from kiosk.speech.speaker import KioskSpeaker
 from kiosk.speech.tts import find_player
 from kiosk.ui.app import application
 from kiosk.ui.board.window import BoardWindow
+from kiosk.ui.service import ServiceNotifications, quit_on_sigterm
 from kiosk.ward_keys import open_store
 
 log = logging.getLogger(__name__)
@@ -43,9 +46,14 @@ def run_board(context: KioskContext, *, windowed: bool, silent: bool = False) ->
         else:
             window.setGeometry(app.primaryScreen().geometry())
             window.showFullScreen()
+        notifications = ServiceNotifications(window)
+        QTimer.singleShot(0, lambda: notifications.shown("board shown"))
+        previous_sigterm = quit_on_sigterm(app, window)
         try:
             return app.exec()
         finally:
+            notifications.stopping()
+            previous_sigterm.restore()
             window.shutdown()
     finally:
         if events is not None:

@@ -17,6 +17,8 @@ revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+expand_only: bool = True
+"""Two nullable columns; software before it never reads them."""
 
 
 def upgrade() -> None:

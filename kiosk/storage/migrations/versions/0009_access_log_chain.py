@@ -24,6 +24,10 @@ revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+expand_only: bool = False
+"""Contract: ``prev_hash`` and ``entry_hash`` become NOT NULL and the chain head must move
+with every entry, so software before it cannot write the access log at all (its
+INSERT fails); the previous release must stop before this runs."""
 
 _HASHED = ("id", "at", "actor", "action", "visit_reference", "detail", "prev_hash", "entry_hash")
 _REFUSED = "access_log is append-only"

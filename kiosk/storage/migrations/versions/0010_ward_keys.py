@@ -21,6 +21,10 @@ revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+expand_only: bool = False
+"""Additive in the schema, but software before it seals with the shared symmetric key
+every kiosk holds, which is what this revision ends (kiosks hold only the public key):
+it must not keep writing, so it counts as a contract."""
 
 
 def _utc() -> sa.DateTime:

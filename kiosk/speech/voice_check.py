@@ -1,0 +1,52 @@
+"""Whether each offered language's voice speaks now: ``speech voices`` and ``doctor``."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config import SpeechSettings
+from kiosk.i18n import TranslationError, Translations
+from kiosk.speech.errors import SpeechError
+from kiosk.speech.tts import wav_seconds
+from kiosk.speech.voices import Voices
+
+TEST_PHRASE_KEY = "voice.test_phrase"
+
+
+@dataclass(frozen=True)
+class VoiceReport:
+    """One offered language's voice, and whether it speaks right now."""
+
+    language: str
+    engine: str
+    voice: str
+    works: bool
+    seconds: float | None
+    """Length of the test phrase as rendered; None when it was not."""
+    error: str | None = None
+
+
+def voice_reports(settings: SpeechSettings, languages: list[str]) -> list[VoiceReport]:
+    """Render each language's test phrase with the engine the kiosk would use."""
+    voices = Voices(settings)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ward-kiosk-voices-") as tmp:
+            return [_report(voices, language, Path(tmp)) for language in languages]
+    finally:
+        voices.close()
+
+
+def _report(voices: Voices, language: str, folder: Path) -> VoiceReport:
+    engine_name, voice_name = "?", "?"
+    try:
+        engine = voices.engine(language)
+        engine_name, voice_name = engine.name, engine.voice_name(language)
+        wav = folder / f"{language}.wav"
+        text = Translations.load(language).text(TEST_PHRASE_KEY)
+        engine.render(text, language, voices.voice(language), voices.voice(language).volume, wav)
+        seconds = wav_seconds(wav)
+    except (SpeechError, TranslationError, KeyError, OSError) as e:
+        return VoiceReport(language, engine_name, voice_name, False, None, str(e) or repr(e))
+    return VoiceReport(language, engine_name, voice_name, True, round(seconds, 2))
