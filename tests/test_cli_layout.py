@@ -21,7 +21,7 @@ from kiosk.cli import main
 PACKAGE = Path(kiosk.__file__).parent
 CLI = PACKAGE / "cli"
 KIOSK = str(Path(sys.executable).parent / "ward-kiosk")
-NOT_A_GROUP = {"__init__", "common"}
+NOT_A_GROUP = {"__init__", "common", "root"}
 # Entry points that start a command themselves: `python -m kiosk`, `python -m kiosk.card.virtual`.
 ENTRY_POINTS = {PACKAGE / "__main__.py", PACKAGE / "card" / "virtual" / "__main__.py"}
 

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from kiosk.cli.common import cli_actor, config_option, iso_date, settings_from
+from kiosk.cli.common import (
+    cli_actor,
+    config_option,
+    export_period_options,
+    settings_from,
+)
 from kiosk.config import Settings
 
 if TYPE_CHECKING:
@@ -76,14 +81,7 @@ def verify(config_file: Path | None, against: Path | None) -> None:
 
 @audit.command("export")
 @config_option
-@click.option("--from", "first", required=True, callback=iso_date, help="First day, YYYY-MM-DD.")
-@click.option("--to", "last", required=True, callback=iso_date, help="Last day (included).")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="CSV file to write (UTF-8 with BOM); replaced if it exists.",
-)
+@export_period_options
 def export(config_file: Path | None, first: date, last: date, out: Path) -> None:
     """Write the entries of the days (this machine's local time) with their hashes.
 

@@ -88,3 +88,22 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str) -> date:
         raise click.BadParameter(
             f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-04-01"
         ) from None
+
+
+def export_period_options(command: F) -> F:
+    """``--from DAY --to DAY --out FILE.csv``, as every CSV export takes them."""
+    options = [
+        click.option(
+            "--from", "first", required=True, callback=iso_date, help="First day, YYYY-MM-DD."
+        ),
+        click.option("--to", "last", required=True, callback=iso_date, help="Last day (included)."),
+        click.option(
+            "--out",
+            required=True,
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            help="CSV file to write (UTF-8 with BOM); replaced if it exists.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

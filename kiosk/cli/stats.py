@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.common import config_option, iso_date, settings_from
+from kiosk.cli.common import config_option, export_period_options, settings_from
 
 
 def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzinfo | None:
@@ -32,14 +32,7 @@ def stats() -> None:
 
 @stats.command("export")
 @config_option
-@click.option("--from", "first", required=True, callback=iso_date, help="First day, YYYY-MM-DD.")
-@click.option("--to", "last", required=True, callback=iso_date, help="Last day (included).")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="CSV file to write (UTF-8 with BOM); replaced if it exists.",
-)
+@export_period_options
 @click.option(
     "--tz",
     "zone",
