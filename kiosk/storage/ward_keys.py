@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.storage import data_keys, sealing
 from kiosk.storage.crypto import StorageError
 from kiosk.storage.data_keys import Keyring
 from kiosk.storage.models import DataKeyRow, StaffRow, WardKeyRow
+
+_REGISTER_LOCK = 0x57_4B_4B_31  # pg_advisory_xact_lock key held while registering
 
 
 class NoWardKey(StorageError):
@@ -73,6 +75,10 @@ def check(session: Session, keyring: Keyring) -> None:
 
 def register(session: Session, public: X25519PublicKey, now: datetime) -> str:
     """Make ``public`` the ward key of an empty registry; returns its fingerprint."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two PCs registering at once must not both find the registry empty (SQLite's
+        # writers are already serialised by BEGIN IMMEDIATE).
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REGISTER_LOCK})
     row = current(session)
     fp = sealing.fingerprint(public)
     if row is not None:
