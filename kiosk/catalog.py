@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.card_answers import CardAnswer, CardAnswerError, parse_card_answers
 from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 
@@ -84,6 +85,8 @@ class Question:
     choices: tuple[str, ...]
     next: str | Mapping[str, str] | None
     ask_when: Condition | None = None
+    after_card: bool = False  # asked after the card step (see kiosk.card_answers)
+    card_answers: tuple[CardAnswer, ...] = ()
 
     def next_after(self, choice: str) -> str | None:
         """The next question of this path after ``choice``, or None where the path ends."""
@@ -188,7 +191,14 @@ def _load_tree(path: Path) -> QuestionTree:
         if not isinstance(choices, list) or not choices:
             raise CatalogError(f"{where}: needs a non-empty list of choices")
         ask_when = Condition.parse(q["ask_when"], where) if "ask_when" in q else None
-        questions[qid] = Question(qid, tuple(choices), q.get("next"), ask_when)
+        try:
+            card = parse_card_answers(q.get("card_answers", {}), choices, where)
+        except CardAnswerError as e:
+            raise CatalogError(str(e)) from None
+        after_card = bool(q.get("after_card", False))
+        if card and not after_card:
+            raise CatalogError(f"{where}: card_answers needs after_card = true")
+        questions[qid] = Question(qid, tuple(choices), q.get("next"), ask_when, after_card, card)
     if "start" not in raw:
         raise CatalogError(f"{path}: `start` names the first question")
     return QuestionTree(
@@ -271,6 +281,8 @@ def _check(catalog: Catalog) -> None:
     _check_acyclic(catalog.tree)
     _check_end(catalog.tree)
     priority_keys = {key for c in catalog.tree.priority_when for key, _ in c.requires}
+    # Procedures are shown before the card step: no question asked after it may decide them.
+    priority_keys |= {q.id for q in questions.values() if q.after_card}
     for p in catalog.procedures:
         where = f"procedures/{p.id}.toml"
         if p.category not in catalog.categories:
@@ -281,8 +293,9 @@ def _check(catalog: Catalog) -> None:
             shared = priority_keys & {key for key, _ in condition.requires}
             if shared:
                 raise CatalogError(
-                    f"{where}: a rule uses {sorted(shared)}, which decides priority tickets; "
-                    "it must not decide procedures or what to bring (remove it from the rule)"
+                    f"{where}: a rule uses {sorted(shared)}, which decides priority tickets or is "
+                    "asked after the card; it must not decide procedures or what to bring "
+                    "(remove it from the rule)"
                 )
 
 
@@ -312,6 +325,12 @@ def _check_end(tree: QuestionTree) -> None:
             raise CatalogError(f"{where} is also asked inside a path; remove it from `next`")
     for condition in tree.priority_when:
         _check_condition(condition, tree.questions, "questions.toml: priority_when")
+    after_card = [qid for qid in tree.ask_at_end if tree.questions[qid].after_card]
+    if tree.ask_at_end[len(tree.ask_at_end) - len(after_card) :] != tuple(after_card):
+        raise CatalogError("questions.toml: after_card questions must come last in ask_at_end")
+    stray = [q.id for q in tree.questions.values() if q.after_card and q.id not in after_card]
+    if stray:
+        raise CatalogError(f"questions.toml: after_card question(s) {stray} must be in ask_at_end")
 
 
 def _targets(q: Question) -> set[str]:

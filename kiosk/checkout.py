@@ -32,7 +32,7 @@ from kiosk.printing import (
     print_and_wait,
     purge_printed,
 )
-from kiosk.services import CardReader
+from kiosk.services import CardData, CardReader
 from kiosk.tickets import TicketPrinter, build_slip
 from kiosk.visit import Ticket, Visit
 
@@ -68,13 +68,13 @@ class Outcome:
 FORMS: Mapping[str, Layout] = LAYOUTS
 
 
-class DifferentCardError(Exception):
-    """The card on the reader is not the one whose data this visit holds."""
+class NumberNotReadError(Exception):
+    """The card gave its basic data but no My Number."""
 
-    code = "different_card"
+    code = "card_error"
 
     def __init__(self) -> None:
-        super().__init__("the card on the reader is not the one read at the start of the visit")
+        super().__init__("the card gave no individual number: place it again and retry")
 
 
 class CheckoutAbandoned(Exception):
@@ -249,20 +249,22 @@ class Checkout:
                 return outcome.error.code
         return ""
 
-    def read_individual_number(self, card: CardReader, pin: str, visit: Visit) -> str:
-        """Read the My Number from the visitor's card, logging the access first.
+    def read_card(self, card: CardReader, pin: str, visit: Visit, *, with_number: bool) -> CardData:
+        """Read the visitor's card with one PIN entry: the basic data, and the My Number
+        when ``with_number`` (a procedure needs it and the visitor agreed).
 
-        Only called for procedures that need the number. If the access cannot be
+        The number's reading is logged before it is returned; if the access cannot be
         logged the number is not kept (a StorageError reaches the caller).
         """
-        data = card.read_card(pin, with_number=True)
-        if visit.person is not None and data.person != visit.person:
-            raise DifferentCardError
-        number = data.individual_number
-        if number is None:
-            raise DifferentCardError
+        data = card.read_card(pin, with_number=with_number)
+        if not with_number:
+            return data
+        if data.individual_number is None:
+            raise NumberNotReadError
         kiosk_id = self.context.settings.kiosk.id
         record = copy.copy(visit)
+        record.person = data.person
+        record.used_card = True
         record.individual_number = None
         reference = self.store.save_visit(record, kiosk_id=kiosk_id, status="in_progress")
         visit.reference = reference
@@ -270,12 +272,21 @@ class Checkout:
             actor=f"kiosk:{kiosk_id}", action="individual_number_read", visit_reference=reference
         )
         log.info("individual number read from the card for visit %s", reference)
-        return number
+        return data
 
     def abandon(self, visit: Visit) -> None:
         """Record a visit that was left before the end (no personal data is kept)."""
         visit.forget_card()
         self.store.save_visit(visit, kiosk_id=self.context.settings.kiosk.id, status="abandoned")
+
+    def call_staff(self, screen: str, language: str) -> None:
+        """Raise "職員を呼ぶ" for this kiosk (the supervisor page shows it; blocking).
+
+        ``screen`` is the screen's machine name (e.g. ``"pin"``). Raises StorageError
+        when the database cannot be reached: the kiosk then says to ask at the counter.
+        """
+        kiosk_id = self.context.settings.kiosk.id
+        self.store.raise_staff_call(kiosk_id=kiosk_id, screen=screen, language=language)
 
     def _issue(self, visit: Visit, reference: str) -> Ticket:
         catalog = self.context.catalog
@@ -358,12 +369,17 @@ class Checkout:
             return None
 
     def _print_ticket(self, visit: Visit, ticket: Ticket, progress: CheckoutProgress) -> PrintJob:
+        from kiosk.tickets.slip import visit_steps
+
+        texts = self.context.texts_for(visit.language)
+        settings = self.context.settings
         slip = build_slip(
             ticket,
             reference=progress.reference,
-            texts=self.context.texts_for(visit.language),
-            settings=self.context.settings,
+            texts=texts,
+            settings=settings,
             minutes=progress.minutes,
+            steps=visit_steps(visit, self.context.catalog, settings, texts),
         )
         return self.ticket_printer.print_ticket(slip)
 

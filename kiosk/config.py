@@ -98,6 +98,10 @@ class KioskSettings(_Section):
     """The longest the "Printing…" screen waits for the database (storing the visit,
     issuing the ticket); past it the visitor is sent to staff, the visit kept. Once the
     forms are with the printer it waits up to ``printing.job_timeout_seconds`` more."""
+    screen_diagonal_inches: float = Field(0, ge=0, le=100)
+    """The visitor screen's diagonal, e.g. 21.5: sizes on screen are in millimetres,
+    the 19" 1280×1024 screen's pixels scaled to this one. 0: the physical size the
+    screen reports to Qt (its EDID)."""
     resources_dir: str = "/etc/ward-kiosk/resources"
     """The ward's own catalog, forms and translations: a file here wins over the shipped
     file with the same path below ``resources/``; a folder that does not exist adds none."""
@@ -296,6 +300,14 @@ class CounterAppSettings(_Section):
     ``ward-kiosk staff enrol-totp``. Off only where the ward accepts PIN-only supervisors."""
 
 
+class BoardSettings(_Section):
+    """The waiting-room board (``ward-kiosk board``) on this PC."""
+
+    show_staff_calls: bool = False
+    """Show a line in a corner while a visitor's "職員を呼ぶ" call is open (which kiosk);
+    off: the board shows nothing of staff calls."""
+
+
 class Settings(_Section):
     ward: WardSettings = WardSettings()
     kiosk: KioskSettings = KioskSettings()
@@ -305,6 +317,7 @@ class Settings(_Section):
     speech: SpeechSettings = SpeechSettings()
     queue: QueueSettings = QueueSettings()
     counter_app: CounterAppSettings = CounterAppSettings()
+    board: BoardSettings = BoardSettings()
     counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
 
     @field_validator("counters")

@@ -108,6 +108,7 @@ class VisitView:
     number: str | None = None  # masked, unless revealed
     number_revealed: bool = False
     ticket_code: str | None = None
+    details_to_correct: bool = False  # the visitor said the card details shown are wrong
 
     @property
     def has_number(self) -> bool:
@@ -145,9 +146,9 @@ class CounterDesk:
         return self.texts.text("ui.counter.label", number=number, name=self._counter_name(counter))
 
     def waiting(self, session: Session, counter: str) -> list[QueueTicket]:
-        """Today's tickets waiting for ``counter``, first come first (priority marked)."""
+        """Today's tickets waiting for ``counter``, in the order "call next" calls them."""
         self._member(session)
-        return self.store.waiting_tickets(self.queue.categories_of(counter))
+        return self.queue.call_order(counter)
 
     def call_next(self, session: Session, counter: str) -> QueueTicket | None:
         self._member(session)
@@ -287,6 +288,7 @@ class CounterDesk:
             number=(number if reveal else mask_individual_number(number)) if number else None,
             number_revealed=reveal and number is not None,
             ticket_code=visit.ticket.code if visit.ticket else None,
+            details_to_correct=visit.details_to_correct,
         )
 
     def _procedure_lines(self, visit: Visit) -> list[ProcedureLine]:

@@ -16,7 +16,8 @@ EXTRA_OF_MODULE = {
     "serial": "kiosk",
     "pyttsx3": "kiosk",  # also in [board]
     "pyopenjtalk": "kiosk",
-    "pykakasi": "kiosk",
+    "pykakasi": "kiosk",  # also the furigana of the 見やすく mode
+    "budoux": "kiosk",  # Japanese line breaks
     "numpy": "kiosk",
 }
 """Top-level module -> an extra that installs it."""

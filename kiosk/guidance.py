@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.catalog import Catalog
@@ -17,6 +17,7 @@ class Step:
     procedure_id: str
     name: str
     counter: str
+    counter_number: str  # as on the counter's sign: "2"
     bring: tuple[str, ...]
     needs_individual_number: bool
 
@@ -39,8 +40,24 @@ def guidance(
             procedure_id=p.id,
             name=texts.procedure(p.id),
             counter=counter_label(settings, texts, p.counter),
+            counter_number=settings.counters[p.counter].number,
             bring=tuple(texts.item(item) for item in p.items_to_bring(answers)),
             needs_individual_number=p.needs_individual_number,
         )
         for p in catalog.procedures_for(answers)
     ]
+
+
+def route(steps: Sequence[Step]) -> list[str]:
+    """The counters to go to, in the order of the procedures, each once: ["2", "5", "8"]."""
+    return list(dict.fromkeys(step.counter_number for step in steps))
+
+
+def route_summary(texts: Translations, steps: Sequence[Step]) -> str:
+    """One line for the top of the result screen, the done screen, the cover page and the
+    ticket: "手続き 4つ: 2番 → 5番 → 8番窓口" in the visitor's language ("" for no steps)."""
+    if not steps:
+        return ""
+    stops = [texts.text("ui.route.stop", number=n) for n in route(steps)]
+    key = "ui.route.summary_one" if len(steps) == 1 else "ui.route.summary"
+    return texts.text(key, count=len(steps), route=texts.text("ui.route.arrow").join(stops))

@@ -28,7 +28,7 @@ from kiosk.stats import (
     ticket_cells,
     visit_cells,
 )
-from kiosk.storage import AccessEvent, Store
+from kiosk.storage import AccessEvent, StaffCall, Store
 from kiosk.storage.models import StaffRole
 from kiosk.storage.stats_queries import ticket_facts, visit_facts
 
@@ -164,6 +164,18 @@ class Supervision:
             )
             for beat in sorted(self._store.kiosk_heartbeats(), key=lambda b: b.kiosk_id)
         ]
+
+    # -- staff calls ("職員を呼ぶ" at a kiosk) -------------------------------------
+
+    def staff_calls(self, by: StaffMember) -> builtins.list[StaffCall]:
+        """The calls no one has acknowledged yet, oldest first."""
+        self._accounts.require_supervisor(by)
+        return self._store.open_staff_calls()
+
+    def acknowledge_staff_call(self, by: StaffMember, call_id: int) -> bool:
+        """ "対応する": clear the call for everyone (logged); False if someone already did."""
+        actor = self._accounts.require_supervisor(by)
+        return self._store.acknowledge_staff_call(call_id, actor=actor)
 
     # -- statistics -------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class Visit:
     person: Person | None = None
     used_card: bool = False
     used_voice: bool = False  # an answer was taken from speech (for the statistics)
+    details_to_correct: bool = False  # "something is wrong" on the confirm screen: staff correct it
     individual_number: str | None = field(default=None, repr=False)
     answers: dict[str, str] = field(default_factory=dict)
     procedures: list[str] = field(default_factory=list)
@@ -48,6 +49,7 @@ class Visit:
         self.person = None
         self.used_card = False
         self.individual_number = None
+        self.details_to_correct = False
 
     def wipe(self) -> None:
         """Drop every personal value this object holds."""

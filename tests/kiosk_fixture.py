@@ -117,11 +117,11 @@ class Visitor:
         self.qtbot.waitUntil(lambda: self.window.current_screen() is screen, timeout=timeout)
 
     def start(self, language: str = "ja", *, voice_guide: bool = False) -> None:
-        self.click(self.window.welcome.language_buttons[language])
+        """Touch the language (which starts the visit) and wait for the first question."""
         if voice_guide:
             self.click(self.window.welcome.voice_guide)
-        self.click(self.window.welcome.start)
-        self.wait_for(self.window.identity)
+        self.click(self.window.welcome.language_buttons[language])
+        self.wait_for(self.window.question)
 
     def enter_pin(self, pin: str) -> None:
         self.wait_for(self.window.pin)
@@ -129,22 +129,33 @@ class Visitor:
             self.click(self.window.pin.keys[digit])
         self.click(self.window.pin.ok_key)
 
-    def print_with_number(self, pin: str) -> None:
-        """From the result screen: Print, have the My Number read with ``pin``, Print again."""
+    def with_card(self, pin: str, *, number: bool = False) -> None:
+        """From the result screen: go on with the card (reading the number too when
+        ``number``), type the PIN and wait for the check screen."""
         window = self.window
-        self.click(window.result.print)
-        self.wait_for(window.number)
-        self.click(window.number.read)
-        self.enter_pin(pin)
         self.wait_for(window.result)
-        self.click(window.result.print)
-        self.wait_for(window.done)
+        self.click(window.result.card if number else _card_button(window.result))
+        self.enter_pin(pin)
+        self.wait_for(window.confirm)
+
+    def without_card(self) -> None:
+        self.wait_for(self.window.result)
+        self.click(self.window.result.no_card)
+
+    def wait_for_question(self, question_id: str) -> None:
+        self.wait_for(self.window.question)
+        self.qtbot.waitUntil(lambda: self.window.question.question_id == question_id)
 
     def answer(self, *choices: str) -> None:
         for choice in choices:
             self.wait_for(self.window.question)
             self.qtbot.wait(self.window.question.tap_guard_ms + 50)  # a visitor reads first
             self.click(self.window.question.choice_buttons[choice])
+
+
+def _card_button(result: Any) -> Any:
+    """The result screen's "continue with the card" that does not read the number."""
+    return result.card_only if result.card_only.isVisible() else result.card_plain
 
 
 @pytest.fixture

@@ -177,3 +177,15 @@ def test_a_priority_chosen_at_the_kiosk_reaches_the_counter(world):
     assert called is not None and called.priority
     view = world.desk.open_visit(world.staff(), reference, via="ticket", counter=HERE)
     assert view.answers[-1].question_id == "priority"
+
+
+def test_the_waiting_list_is_the_order_call_next_calls_them(world):
+    for priority in (False, False, True, True, True, True, False):
+        world.queue.issue("resident", priority=priority)
+    session = world.staff()
+    listed = [t.code for t in world.desk.waiting(session, HERE)]
+    called = []
+    while (ticket := world.desk.call_next(session, HERE)) is not None:
+        called.append(ticket.code)
+        world.desk.change(session, "no_show", ticket.id, HERE)
+    assert listed == called == ["A-003", "A-004", "A-005", "A-001", "A-002", "A-006", "A-007"]

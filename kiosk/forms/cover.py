@@ -1,8 +1,10 @@
-"""The cover page, in the visitor's language: what to do, what to bring, where to go.
+"""The cover page, in the visitor's language: the route, what to bring, where to go.
 
-It comes first in the visit's print job. Its QR code holds only the visit's
-reference (``WK:<reference>``), which counter staff scan to open the visit's
-data; nothing personal is in the code or on the page.
+It comes first in the visit's print job. Every text on it is at least ``BODY`` pt;
+when a visit's procedures do not fit one A4 page, the cover flows onto a second
+page rather than shrinking. Its QR code holds only the visit's reference
+(``WK:<reference>``), which counter staff scan to open the visit's data; nothing
+personal is in the code or on the page.
 """
 
 from __future__ import annotations
@@ -17,18 +19,34 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.forms.cover_blocks import (
+    BODY,
+    LEFT,
+    RIGHT,
+    WIDTH,
+    Block,
+    checklist_blocks,
+    forms_block,
+    notes_block,
+    route_block,
+    step_blocks,
+    write,
+)
 from kiosk.forms.layout import PAGE_H
-from kiosk.forms.render import Sheet, printed
-from kiosk.guidance import Step
+from kiosk.forms.render import Sheet
+from kiosk.guidance import Step, route
 from kiosk.i18n import Translations
 from kiosk.visit import qr_payload
 from kiosk.wareki import GREGORIAN_SINCE, wareki
 
-LEFT, RIGHT = 15.0, 195.0
 QR_SIZE = 36.0  # mm, quiet zone included
-QR_X, QR_Y = RIGHT - QR_SIZE, 38.0
-STEPS_TOP = 92.0
-STEPS_BOTTOM = 236.0
+QR_X, QR_Y = RIGHT - QR_SIZE, 32.0
+FIRST_TOP = 79.0  # the first page's blocks start below the ticket box and the QR code
+NEXT_TOP = 34.0  # a later page's blocks start below its short header
+BOTTOM = 279.0  # blocks end above this on a cover of several pages (page numbers beneath)
+BOTTOM_ALONE = 284.0  # and on a cover of one page
+GAP = 2.0  # mm between blocks (blocks add their own space)
+LARGER = (1.3, 1.15, 1.0)  # sizes tried for the procedures and the checklist
 
 
 @dataclass(frozen=True)
@@ -42,48 +60,89 @@ class Cover:
     ticket_counter: str  # e.g. "2番窓口（住民登録）"
     steps: Sequence[Step]
     forms: Sequence[tuple[str, str]]  # Japanese title, its translation ("" in Japanese)
+    route: str = ""  # "手続き 4つ: 2番 → 5番 → 8番窓口"
 
 
 def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> list[str]:
-    """Draw the cover on the current page; returns texts squeezed below their size."""
-    sheet = Sheet(canvas)
-    _header(sheet, cover, texts)
+    """Draw the cover from the current page on, over as many pages as it needs (the
+    last one is left open); returns texts squeezed below their size."""
+    for k in LARGER:  # a short visit's cover in larger type, if it still fits one page
+        blocks = _blocks(cover, texts, k)
+        heights = [height(block) for block in blocks]
+        pages = paginate(heights, BOTTOM_ALONE)
+        if len(pages) == 1:
+            break
+    else:
+        pages = paginate(heights, BOTTOM)
+    bottom = BOTTOM_ALONE if len(pages) == 1 else BOTTOM
+    cramped: list[str] = []
+    for number, indexes in enumerate(pages, 1):
+        if number > 1:
+            canvas.showPage()
+        sheet = Sheet(canvas)
+        y = _first_page(sheet, cover, texts) if number == 1 else _next_page(sheet, cover, texts)
+        for i in indexes:
+            if i == len(blocks) - 1:  # the closing notes sit at the foot of the last page
+                y = max(y, bottom - heights[i])
+            y = blocks[i](sheet, y) + GAP
+        if len(pages) > 1:
+            page = texts.text("forms.cover.page", page=number, pages=len(pages))
+            write(sheet, page, LEFT, BOTTOM + 4, WIDTH, size=BODY, align="right")
+        cramped += sheet.cramped
+    return cramped
+
+
+def paginate(heights: Sequence[float], bottom: float) -> list[list[int]]:
+    """Which blocks (by index) go on which page: in order, a block that would cross
+    ``bottom`` starts the next page."""
+    pages: list[list[int]] = [[]]
+    y = FIRST_TOP
+    for i, h in enumerate(heights):
+        if y + h > bottom and pages[-1]:
+            pages.append([])
+            y = NEXT_TOP
+        pages[-1].append(i)
+        y += h + GAP
+    return pages
+
+
+def height(block: Block) -> float:
+    """How tall a block is, measured without drawing it."""
+    return block(Sheet(_NullCanvas()), 0.0)
+
+
+def in_route_order(steps: Sequence[Step]) -> list[Step]:
+    """The steps grouped by counter, the counters in the route's order."""
+    stops = route(steps)
+    return sorted(steps, key=lambda step: stops.index(step.counter_number))
+
+
+def checklist(steps: Sequence[Step]) -> list[str]:
+    """What to bring for all the steps, each thing once, in the order of the route."""
+    return list(dict.fromkeys(item for step in in_route_order(steps) for item in step.bring))
+
+
+def _first_page(sheet: Sheet, cover: Cover, texts: Translations) -> float:
+    """Ward, date, title, the ticket box and the QR code; returns where blocks start."""
+    write(sheet, cover.ward_name, LEFT, 12, 110, size=14, lines=1)
+    write(sheet, _date(cover.today, texts), 125, 12.5, RIGHT - 125, size=BODY, align="right")
+    write(sheet, texts.text("forms.cover.title"), LEFT, 20, 125, size=24, lines=1, bold=True)
+    language = texts.text("forms.cover.language", language=texts.name)
+    write(sheet, language, 140, 23.5, RIGHT - 140, size=BODY, lines=1, align="right")
     _ticket(sheet, cover, texts)
     if cover.reference:
         _qr(sheet, cover, texts)
-    _steps(sheet, cover.steps, texts)
-    _forms(sheet, cover, texts)
-    return sheet.cramped
+    return FIRST_TOP
 
 
-def _text(
-    sheet: Sheet,
-    text: str,
-    x: float,
-    y: float,
-    w: float,
-    h: float,
-    *,
-    size: float,
-    lines: int = 1,
-    align: str = "left",
-    bold: bool = False,
-) -> float:
-    """Fit text into at most (w, h) with its top at y; returns the height it takes, in mm."""
-    fitted = sheet.measure(
-        printed(text), w, h, size=size, min_size=min(size, 7.0), lines=lines, what=text
-    )
-    height = float(fitted.height / mm)
-    sheet.draw(fitted, x, y, w, height, align=align, bold=bold)
-    return height
-
-
-def _header(sheet: Sheet, cover: Cover, texts: Translations) -> None:
-    _text(sheet, cover.ward_name, LEFT, 12, 110, 7, size=13)
-    _text(sheet, _date(cover.today, texts), 130, 12, RIGHT - 130, 7, size=10, align="right")
-    _text(sheet, texts.text("forms.cover.title"), LEFT, 20, RIGHT - LEFT, 11, size=22, bold=True)
-    language = texts.text("forms.cover.language", language=texts.name)
-    _text(sheet, language, LEFT, 31, RIGHT - LEFT, 5, size=9)
+def _next_page(sheet: Sheet, cover: Cover, texts: Translations) -> float:
+    """A later page's header: ward, the title (continued) and the ticket number."""
+    write(sheet, cover.ward_name, LEFT, 12, 110, size=14, lines=1)
+    number = f"{texts.text('forms.cover.ticket')} {cover.ticket_code}"
+    write(sheet, number, 120, 11, RIGHT - 120, size=18, lines=1, align="right", bold=True)
+    title = texts.text("forms.cover.continued", title=texts.text("forms.cover.title"))
+    write(sheet, title, LEFT, 21, WIDTH, size=20, lines=1, bold=True)
+    return NEXT_TOP
 
 
 def _date(day: date, texts: Translations) -> str:
@@ -101,12 +160,13 @@ def _date(day: date, texts: Translations) -> str:
 
 def _ticket(sheet: Sheet, cover: Cover, texts: Translations) -> None:
     """The ticket number, big, and the first counter to go to."""
-    x, y, w, h = LEFT, 38.0, QR_X - LEFT - 8, 46.0
+    x, y, w, h = LEFT, QR_Y, QR_X - LEFT - 8, 41.0
+    sheet.canvas.setLineWidth(1.0)
     sheet.canvas.roundRect(x * mm, (PAGE_H - y - h) * mm, w * mm, h * mm, 3 * mm)
-    _text(sheet, texts.text("forms.cover.ticket"), x + 4, y + 3, w - 8, 6, size=11)
-    _text(sheet, cover.ticket_code, x + 4, y + 9, w - 8, 20, size=48, align="center", bold=True)
+    write(sheet, texts.text("forms.cover.ticket"), x + 4, y + 3, w - 8, size=BODY, lines=1)
+    write(sheet, cover.ticket_code, x + 4, y + 8, w - 8, size=48, h=18, align="center", bold=True)
     first = texts.text("forms.cover.first_counter", counter=cover.ticket_counter)
-    _text(sheet, first, x + 4, y + 31, w - 8, 12, size=12, lines=2, align="center")
+    write(sheet, first, x + 4, y + 27.5, w - 8, size=14, lines=2, h=11, align="center")
 
 
 def _qr(sheet: Sheet, cover: Cover, texts: Translations) -> None:
@@ -117,82 +177,20 @@ def _qr(sheet: Sheet, cover: Cover, texts: Translations) -> None:
     drawing.add(widget)
     renderPDF.draw(drawing, sheet.canvas, QR_X * mm, (PAGE_H - QR_Y - QR_SIZE) * mm)
     reference = texts.text("forms.cover.reference", reference=cover.reference)
-    _text(sheet, reference, QR_X - 6, QR_Y + QR_SIZE, QR_SIZE + 6, 4, size=8, align="center")
-    _text(
-        sheet,
-        texts.text("forms.cover.qr"),
-        QR_X - 6,
-        QR_Y + QR_SIZE + 4.5,
-        QR_SIZE + 6,
-        16,
-        size=7,
-        lines=5,
-        align="center",
-    )
+    top = QR_Y + QR_SIZE + 1
+    write(sheet, reference, QR_X - 8, top, QR_SIZE + 8, size=BODY, lines=1, align="center")
 
 
-def _steps(sheet: Sheet, steps: Sequence[Step], texts: Translations) -> None:
-    """The procedures in order, each with its counter and what to bring; smaller if crowded."""
-    _text(sheet, texts.text("forms.cover.procedures"), LEFT, STEPS_TOP, 120, 7, size=13, bold=True)
-    for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
-        if _step_rows(None, steps, texts, scale) <= STEPS_BOTTOM:
-            break
-    _step_rows(sheet, steps, texts, scale)
-
-
-def _step_rows(
-    sheet: Sheet | None, steps: Sequence[Step], texts: Translations, scale: float
-) -> float:
-    """Lay the steps out from STEPS_TOP (drawing them if ``sheet``); returns the bottom."""
-    measure = sheet or Sheet(_NullCanvas())
-    y = STEPS_TOP + 9
-    width = RIGHT - LEFT - 10
-    for number, step in enumerate(steps, 1):
-        top = y
-        _text(measure, f"{number}", LEFT, y, 7, 7 * scale, size=14 * scale, bold=True)
-        y += (
-            _text(
-                measure,
-                step.name,
-                LEFT + 9,
-                y,
-                width,
-                12 * scale,
-                size=13 * scale,
-                lines=2,
-                bold=True,
-            )
-            + 1.5 * scale
-        )
-        y += _text(
-            measure, f"▶ {step.counter}", LEFT + 9, y, width, 10 * scale, size=10.5 * scale, lines=2
-        )
-        y += 1.5 * scale
-        bring = list(step.bring) or [texts.text("ui.result.nothing_to_bring")]
-        heading = texts.text("forms.cover.bring")
-        y += _text(measure, heading, LEFT + 9, y, width, 5 * scale, size=9.5 * scale) + scale
-        for item in bring:
-            y += (
-                _text(
-                    measure,
-                    f"・{item}",
-                    LEFT + 12,
-                    y,
-                    width - 3,
-                    9 * scale,
-                    size=9.5 * scale,
-                    lines=2,
-                )
-                + 0.8 * scale
-            )
-        if step.needs_individual_number:
-            note = texts.text("ui.result.individual_number_note")
-            y += _text(measure, note, LEFT + 12, y, width - 3, 9 * scale, size=9 * scale, lines=2)
-        y += 4 * scale
-        if sheet is not None:
-            sheet.canvas.setLineWidth(0.4)
-            sheet.canvas.line(LEFT * mm, (PAGE_H - top + 2) * mm, LEFT * mm, (PAGE_H - y + 5) * mm)
-    return y
+def _blocks(cover: Cover, texts: Translations, k: float) -> list[Block]:
+    """The cover's blocks in order: route, procedures, checklist, forms, closing notes
+    (procedures and checklist at ``k`` times their usual size)."""
+    blocks = [route_block(cover.route)] if cover.route else []
+    blocks += step_blocks(in_route_order(cover.steps), texts, k)
+    blocks += checklist_blocks(checklist(cover.steps), texts, k)
+    if cover.forms:
+        blocks.append(forms_block(cover.forms, texts))
+    blocks.append(notes_block(texts, qr=bool(cover.reference)))
+    return blocks
 
 
 class _NullCanvas:
@@ -200,16 +198,3 @@ class _NullCanvas:
 
     def __getattr__(self, name: str) -> object:
         return lambda *args, **kwargs: None
-
-
-def _forms(sheet: Sheet, cover: Cover, texts: Translations) -> None:
-    """The forms in the job, then the promise that staff print again if something is missing."""
-    y = STEPS_BOTTOM + 3
-    sheet.canvas.setLineWidth(0.5)
-    sheet.canvas.line(LEFT * mm, (PAGE_H - y) * mm, RIGHT * mm, (PAGE_H - y) * mm)
-    y += 2
-    y += _text(sheet, texts.text("forms.cover.forms"), LEFT, y, RIGHT - LEFT, 6, size=10, bold=True)
-    for japanese, translation in cover.forms:
-        title = f"・{japanese}（{translation}）" if translation else f"・{japanese}"
-        y += 0.8 + _text(sheet, title, LEFT + 3, y + 0.8, RIGHT - LEFT - 3, 5, size=9.5)
-    _text(sheet, texts.text("forms.cover.reprint"), LEFT, 272, RIGHT - LEFT, 10, size=10, lines=2)

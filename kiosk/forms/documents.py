@@ -20,9 +20,10 @@ from kiosk.forms import fonts
 from kiosk.forms.cover import Cover, draw_cover
 from kiosk.forms.layout import LAYOUTS, Layout
 from kiosk.forms.render import Drawn, Flag, FormData, Glossary, draw_form
-from kiosk.guidance import counter_label, guidance
+from kiosk.guidance import counter_label, route_summary
 from kiosk.i18n import Translations
 from kiosk.person import Person
+from kiosk.tickets.slip import visit_steps
 from kiosk.visit import Ticket, Visit
 
 
@@ -58,21 +59,20 @@ def render_visit_document(
     today: date,
     layouts: Mapping[str, Layout] = LAYOUTS,
 ) -> Document:
-    """The cover page in the visitor's language, then every form of the visit, as one PDF."""
+    """The cover page in the visitor's language (one page or more), then every form of the
+    visit, as one PDF."""
     forms = forms_of(visit.procedures, catalog)
     glossary = Glossary(texts)
+    steps = visit_steps(visit, catalog, settings, texts)
     cover = Cover(
         ward_name=settings.ward.name_in(texts.language),
         today=today,
         reference=visit.reference,
         ticket_code=ticket.code,
         ticket_counter=counter_label(settings, texts, ticket.counter),
-        steps=[
-            s
-            for s in guidance(catalog, settings, texts, visit.answers)
-            if s.procedure_id in visit.procedures
-        ],
+        steps=steps,
         forms=[(layouts[f].title, glossary(layouts[f].key, layouts[f].title)) for f, _ in forms],
+        route=route_summary(texts, steps),
     )
 
     def pages(canvas: Canvas) -> list[Drawn]:

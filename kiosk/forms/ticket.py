@@ -2,8 +2,10 @@
 
 It shows what the receipt printer prints (``kiosk/tickets/receipt.py``), laid out
 the same way: ward and title, the ticket code (on a priority ticket, smaller, over
-the mark 優先 in white on black), category, counter, people ahead,
-estimated wait, issue time, the visitor's line beside the QR code, a closing line.
+the mark 優先 in white on black), category, counter (with the route beneath it when
+the visit goes to more than one: the code and the QR code are drawn a little smaller
+to make room), people ahead, estimated wait, issue time, the visitor's line beside
+the QR code, a closing line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ WIDTH, HEIGHT = 80.0, 120.0
 MARGIN = 5.0
 INNER = WIDTH - 2 * MARGIN
 QR_SIZE = 22.0  # mm, quiet zone included
+ROUTE = 3.0  # mm taken from the code and from the QR code to fit the route
 GAP = 2.0
 
 
@@ -147,19 +150,21 @@ class _Pen:
         c.setFillGray(0)
         c.setStrokeGray(0)
 
-    def labelled(self, label: str, value: str, x: float, y: float, w: float, size: float) -> None:
-        """A framed box 13 mm tall: a small label over a large value."""
-        self.box(x, y, w, 13)
+    def labelled(
+        self, label: str, value: str, x: float, y: float, w: float, size: float, height: float = 13
+    ) -> None:
+        """A framed box (13 mm tall): a small label over a large value."""
+        self.box(x, y, w, height)
         self.text(label, y + 1, 3.5, size=7, x=x + 2, w=w - 4, min_size=5)
         self.text(value, y + 4.5, 8, size=size, x=x + 2, w=w - 4, min_size=7, max_lines=2)
 
-    def qr(self, data: str, x: float, y: float) -> None:
+    def qr(self, data: str, x: float, y: float, size: float) -> None:
         widget = QrCodeWidget(data, barLevel="M")
         x1, y1, x2, y2 = widget.getBounds()
-        side = QR_SIZE * mm
+        side = size * mm
         drawing = Drawing(side, side, transform=[side / (x2 - x1), 0, 0, side / (y2 - y1), 0, 0])
         drawing.add(widget)
-        renderPDF.draw(drawing, self.canvas, x * mm, (HEIGHT - y - QR_SIZE) * mm)
+        renderPDF.draw(drawing, self.canvas, x * mm, (HEIGHT - y - size) * mm)
 
 
 def _top(pen: _Pen, slip: TicketSlip) -> None:
@@ -168,34 +173,52 @@ def _top(pen: _Pen, slip: TicketSlip) -> None:
     pen.rule(13.5)
     pen.text(slip.texts.number, 15, 4, size=8.5)
     pen.canvas.setLineWidth(2.2)
+    short = ROUTE if slip.route else 0.0  # mm less for the code, to make room for the route
     if slip.priority:  # a smaller code makes room for the mark beneath it
-        pen.text(slip.code, 19.5, 13, size=38, min_size=20, bold=True)
-        pen.banner(slip.texts.priority, 33, 5)
+        pen.text(slip.code, 19.5, 13 - short, size=38 - 3 * short, min_size=20, bold=True)
+        pen.banner(slip.texts.priority, 33 - short, 5)
     else:
-        pen.text(slip.code, 19, 19, size=58, min_size=20, bold=True)
-    pen.text(slip.category_label, 38.5, 8.5, size=13, min_size=8, max_lines=2)
+        pen.text(slip.code, 19, 19 - short, size=58 - 3 * short, min_size=20, bold=True)
+    pen.text(slip.category_label, 38.5 - short, 8.5, size=13, min_size=8, max_lines=2)
 
 
 def _boxes(pen: _Pen, slip: TicketSlip) -> None:
     texts = slip.texts
-    pen.labelled(texts.counter, slip.counter_label, MARGIN, 48, INNER, 13)
+    if slip.route:  # the counter, and the route through the visit's counters beneath it
+        y = 48 - ROUTE
+        pen.labelled(texts.counter, slip.counter_label, MARGIN, y, INNER, 13, height=19)
+        pen.text(slip.route, y + 12.5, 5.5, size=12, x=MARGIN + 2, w=INNER - 4, bold=True)
+        y += 21
+    else:
+        pen.labelled(texts.counter, slip.counter_label, MARGIN, 48, INNER, 13)
+        y = 63
     cells = [(texts.waiting, texts.waiting_value)]
     if texts.estimate_value:
         cells.append((texts.estimate, texts.estimate_value))
     width = (INNER - GAP * (len(cells) - 1)) / len(cells)
     for i, (label, value) in enumerate(cells):
-        pen.labelled(label, value, MARGIN + i * (width + GAP), 63, width, 15)
-    pen.text(texts.issued, 77.5, 4.5, size=8.5)
+        pen.labelled(label, value, MARGIN + i * (width + GAP), y, width, 15)
+    pen.text(texts.issued, y + 14.5, 4.5, size=8.5)
 
 
 def _bottom(pen: _Pen, slip: TicketSlip) -> None:
-    pen.rule(83.5, dash=True)
-    line_x, line_w = MARGIN, INNER
+    short = ROUTE if slip.route else 0.0  # the rule comes lower, the QR code is smaller
+    pen.rule(83.5 + short, dash=True)
+    line_x, line_w, top, side = MARGIN, INNER, 85 + short, QR_SIZE - short
     if slip.qr_data:
-        pen.qr(slip.qr_data, MARGIN - 1.5, 85)  # the quiet zone may reach into the margin
-        pen.text(slip.reference, 85 + QR_SIZE - 1.5, 3, size=6.5, x=MARGIN, w=QR_SIZE - 3)
-        line_x, line_w = MARGIN + QR_SIZE, INNER - QR_SIZE
+        pen.qr(slip.qr_data, MARGIN - 1.5, top, side)  # the quiet zone may reach the margin
+        pen.text(slip.reference, top + side - 1.5, 3, size=6.5, x=MARGIN, w=side - 3)
+        line_x, line_w = MARGIN + side, INNER - side
     # Wrapped at a readable size rather than squeezed onto one line.
-    pen.text(slip.language_line, 86, 24, size=10.5, x=line_x, w=line_w, min_size=9, max_lines=4)
+    pen.text(
+        slip.language_line,
+        top + 1,
+        24 - short,
+        size=10.5,
+        x=line_x,
+        w=line_w,
+        min_size=9,
+        max_lines=4,
+    )
     pen.rule(111.5, dash=True)
     pen.text(slip.texts.footer, 113, 4.5, size=7.5, min_size=5.5)

@@ -6,7 +6,8 @@ No database and no clock here; ``QueueService`` applies these to stored tickets.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypeVar
 
 TicketState = Literal["waiting", "called", "serving", "done", "no_show", "transferred"]
 STATES: tuple[TicketState, ...] = (
@@ -86,3 +87,25 @@ def passed_by(waiting: Sequence[W], chosen: W) -> list[W]:
     """The normal tickets that calling ``chosen`` passes (those ahead of it)."""
     index = next(i for i, t in enumerate(waiting) if t is chosen)
     return [t for t in waiting[:index] if not t.priority]
+
+
+@dataclass(eq=False)
+class _Simulated:
+    """A waiting ticket in ``call_order``'s dry run: its passes count up as calls pass it."""
+
+    ticket: Any
+    priority: bool
+    passed: int
+
+
+def call_order(waiting: Sequence[W], max_passes: int = DEFAULT_MAX_PASSES) -> list[W]:
+    """``waiting`` (first come first) in the order successive ``choose_next`` calls would
+    call them, counting the passes each call adds as ``claim_next`` does."""
+    left = [_Simulated(t, t.priority, t.passed) for t in waiting]
+    order: list[W] = []
+    while (chosen := choose_next(left, max_passes)) is not None:
+        for passed in passed_by(left, chosen):
+            passed.passed += 1
+        left = [t for t in left if t is not chosen]
+        order.append(chosen.ticket)
+    return order

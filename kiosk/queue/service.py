@@ -18,6 +18,7 @@ from kiosk.config import CounterSettings
 from kiosk.queue.domain import (
     DEFAULT_MAX_PASSES,
     InvalidTransition,
+    call_order,
     choose_next,
     sources,
 )
@@ -201,6 +202,11 @@ class QueueService:
         if ticket is not None:
             log.info("ticket %s called to counter %s", ticket.code, counter)
         return ticket
+
+    def call_order(self, counter: str) -> list[QueueTicket]:
+        """Today's tickets waiting for ``counter`` in the order ``call_next`` calls them."""
+        waiting = self.store.waiting_tickets(self.categories_of(counter))
+        return call_order(waiting, self.max_passes)
 
     def call_again(self, ticket_id: int, counter: str) -> QueueTicket:
         return self._change(ticket_id, "called", counter, allowed={"called"}, note="again")

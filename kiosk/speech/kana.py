@@ -1,4 +1,8 @@
-"""Japanese text as hiragana, for voices (espeak-ng) that read kanji as "Chinese letter"."""
+"""Japanese text as hiragana, for voices (espeak-ng) that read kanji as "Chinese letter".
+
+Plain Python (pykakasi is imported when first used): ``kiosk.furigana`` reads its
+words through ``words`` too, with or without the speech extras.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +28,15 @@ def warm_up() -> None:
         _converter()
 
 
+def words(text: str) -> list[dict[str, Any]]:
+    """pykakasi's words of ``text``, each with its "orig" and "hira" (one converter, and
+    one lock, for every thread)."""
+    with _lock:
+        return list(_converter().convert(text))
+
+
 def to_kana(text: str) -> str:
     """Kanji and katakana as hiragana; digits, latin letters and punctuation kept."""
     if not text:
         return text
-    with _lock:
-        parts = _converter().convert(text)
-    return "".join(str(part["hira"]) for part in parts)
+    return "".join(str(part["hira"]) for part in words(text))

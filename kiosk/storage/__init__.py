@@ -32,11 +32,13 @@ from kiosk.storage.queueing import (
     TicketNotFound,
     TicketStateConflict,
 )
+from kiosk.storage.staff_calls import STAFF_CALL_CHANNEL, StaffCall
 from kiosk.storage.store import AccessEvent, Clock, Store
 
 __all__ = [
     "HEALTH_STATUSES",
     "QUEUE_CHANNEL",
+    "STAFF_CALL_CHANNEL",
     "TICKET_STATUSES",
     "AccessEvent",
     "AccessLogBroken",
@@ -52,6 +54,7 @@ __all__ = [
     "KioskHeartbeat",
     "QueueEvent",
     "QueueTicket",
+    "StaffCall",
     "StorageError",
     "Store",
     "TicketNotFound",

@@ -14,6 +14,7 @@ from kiosk.storage.database import upgrade_database as upgrade_database
 from kiosk.storage.queueing import (
     QueueEvent,
 )
+from kiosk.storage.staff_calls import StaffCallsForBoard
 from kiosk.storage.store_base import (
     StoreBase,
     service_day_of,
@@ -22,7 +23,7 @@ from kiosk.storage.store_base import (
 log = logging.getLogger(__name__)
 
 
-class BoardStore(StoreBase):
+class BoardStore(StaffCallsForBoard, StoreBase):
     """The board's side of the store (read-only)."""
 
     def counter_states(self) -> dict[str, CounterState]:

@@ -32,6 +32,7 @@ from kiosk.storage.queueing import (
     TicketNotFound,
     TicketStateConflict,
 )
+from kiosk.storage.staff_calls import StaffCallsForCounter
 from kiosk.storage.store_base import (
     AccessEvent,
     StoreBase,
@@ -48,7 +49,7 @@ from kiosk.visit import Visit
 log = logging.getLogger(__name__)
 
 
-class CounterStore(StoreBase):
+class CounterStore(StaffCallsForCounter, StoreBase):
     """The counter's side of the store."""
 
     def load_visit(self, reference: str) -> Visit:

@@ -34,6 +34,7 @@ from kiosk.storage.models import (
 from kiosk.storage.queueing import (
     QueueTicket,
 )
+from kiosk.storage.staff_calls import StaffCallsForKiosk
 from kiosk.storage.store_base import (
     aware,
     check_choice,
@@ -50,7 +51,7 @@ from kiosk.visit import Ticket, Visit
 log = logging.getLogger(__name__)
 
 
-class KioskStore(BoardStore):
+class KioskStore(BoardStore, StaffCallsForKiosk):
     """The kiosk's side of the store."""
 
     def save_visit(self, visit: Visit, *, kiosk_id: str, status: VisitStatus) -> str:

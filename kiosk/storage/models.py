@@ -95,6 +95,8 @@ class VisitRow(Base):
     language: Mapped[str] = mapped_column(String(16))
     used_card: Mapped[bool] = mapped_column(default=False)
     used_voice: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The visitor said the card details shown are wrong: staff correct them (revision 0012).
+    details_to_correct: Mapped[bool] = mapped_column(default=False, server_default=false())
     answers: Mapped[dict[str, str]] = mapped_column(JSON)
     procedures: Mapped[list[str]] = mapped_column(JSON)
     person_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -260,6 +262,23 @@ class KioskHeartbeatRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[str] = mapped_column(String(32))
     checks: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+
+
+class StaffCallRow(Base):
+    """A visitor touched "職員を呼ぶ" at a kiosk (revision 0012); open until acknowledged.
+
+    Times are the database server's. No personal data: the kiosk, the screen, the language.
+    """
+
+    __tablename__ = "staff_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    screen: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX))
 
 
 class WardKeyRow(Base):

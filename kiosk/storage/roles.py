@@ -66,6 +66,7 @@ GRANTS: tuple[TableGrant, ...] = (
     TableGrant("access_log_head", kiosk=RU, counter=RU),  # the chain head, locked to append
     TableGrant("ward_keys", kiosk=R, counter=RIU),  # counter PCs run `key init` / `rotate`
     TableGrant("data_keys", kiosk=RIU, counter=RIU),  # sealed day keys; purge destroys them
+    TableGrant("staff_calls", kiosk=("INSERT",), counter=RU, board=R),  # kiosks only raise
 )
 
 

@@ -37,6 +37,7 @@ def fill_row(
     row.language = visit.language
     row.used_card = visit.used_card
     row.used_voice = visit.used_voice
+    row.details_to_correct = visit.details_to_correct
     row.answers = {}
     row.procedures = list(visit.procedures)
     row.started_at = started
@@ -90,6 +91,7 @@ def to_visit(session: Session, row: VisitRow, ticket: Ticket | None, keys: DataK
         person=Person.from_dict(json.loads(person)) if person is not None else None,
         used_card=row.used_card,
         used_voice=row.used_voice,
+        details_to_correct=row.details_to_correct,
         individual_number=opened(row.number_ciphertext, "individual_number"),
         answers=json.loads(answers) if answers is not None else dict(row.answers),
         procedures=list(row.procedures),

@@ -2,7 +2,8 @@
 
 Layout, top to bottom: the ward and the ticket's title (image), the ticket code
 as the printer's own text, four times the normal size, on a priority ticket the
-mark 優先 in white on a black band, the category, counter,
+mark 優先 in white on a black band, the category, counter (and beneath
+it the route through the visit's counters, when there is more than one),
 people ahead, estimated wait and issue time (image), the visitor's line (image),
 the QR code drawn by the printer (``GS ( k``) holding only the visit reference,
 a closing line (image), and the cut. Images are sent as ``GS v 0`` raster
@@ -63,7 +64,11 @@ def _body(pen: RasterPen, slip: TicketSlip) -> None:
         pen.space(10)
     pen.text(slip.category_label, 36, min_size=24, max_lines=2)
     pen.space(10)
-    pen.boxes([_cell(pen.cell_width(1), slip.texts.counter, slip.counter_label, 36)])
+    counter = _cell(pen.cell_width(1), slip.texts.counter, slip.counter_label, 36)
+    if slip.route:  # "2番 → 5番 → 8番窓口" under the first counter
+        counter.space(6)
+        counter.text(slip.route, 32, min_size=22, max_lines=2, bold=True)
+    pen.boxes([counter])
     pen.space(10)
     cells = [(slip.texts.waiting, slip.texts.waiting_value)]
     if slip.texts.estimate_value:

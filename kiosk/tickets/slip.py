@@ -7,13 +7,15 @@ code carries only the visit's public reference.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.catalog import Catalog
 from kiosk.config import Settings
-from kiosk.guidance import counter_label
+from kiosk.guidance import Step, counter_label, guidance, route
 from kiosk.i18n import Translations
-from kiosk.visit import Ticket, qr_payload
+from kiosk.visit import Ticket, Visit, qr_payload
 from kiosk.wareki import wareki
 
 
@@ -48,6 +50,7 @@ class TicketSlip:
     reference: str  # the visit's public reference; "" prints no QR code
     language_line: str
     texts: SlipTexts
+    route: str = ""  # "2番 → 5番 → 8番窓口" when the visit has more than one counter
 
     @property
     def priority(self) -> bool:
@@ -67,9 +70,11 @@ def build_slip(
     texts: Translations,
     settings: Settings,
     minutes: int | None,
+    steps: Sequence[Step] = (),
 ) -> TicketSlip:
     """The slip for ``ticket`` in the language of ``texts``, with the estimated wait
-    (``minutes``, from :meth:`kiosk.queue.QueueService.estimate_minutes`; None prints none)."""
+    (``minutes``, from :meth:`kiosk.queue.QueueService.estimate_minutes`; None prints none)
+    and the route through the visit's ``steps`` when it has more than one counter."""
     return TicketSlip(
         code=ticket.code,
         language=texts.language,
@@ -84,7 +89,26 @@ def build_slip(
         texts=slip_texts(
             texts, ticket.waiting_ahead, minutes, ticket.issued_at, priority=ticket.priority
         ),
+        route=route_text(texts, steps),
     )
+
+
+def visit_steps(
+    visit: Visit, catalog: Catalog, settings: Settings, texts: Translations
+) -> list[Step]:
+    """The visit's procedures as steps, in the visit's order (cover page and ticket)."""
+    steps = guidance(catalog, settings, texts, visit.answers)
+    return [s for s in steps if s.procedure_id in visit.procedures]
+
+
+def route_text(texts: Translations, steps: Sequence[Step]) -> str:
+    """ "2番 → 5番 → 8番窓口" in the language of ``texts``; "" for one counter or none."""
+    stops = route(steps)
+    if len(stops) < 2:
+        return ""
+    arrow = texts.text("ui.route.arrow")
+    line = arrow.join(texts.text("ui.route.stop", number=n) for n in stops)
+    return texts.text("ticket.slip.route", route=line)
 
 
 def slip_texts(

@@ -12,18 +12,28 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kiosk.assembly import Devices, assemble
+from kiosk.chime import Chime
 from kiosk.context import KioskContext
 from kiosk.resources import resource
 from kiosk.speech.audio import microphone_problem
 from kiosk.speech.listener import Listener
 from kiosk.speech.speaker import KioskSpeaker
+from kiosk.speech.tts import find_player
 from kiosk.ui.heartbeat import Heartbeat
 from kiosk.ui.service import ServiceNotifications, quit_on_sigterm
+from kiosk.ui.style import (
+    REFERENCE_PX_PER_MM,
+    primary_screen_px_per_mm,
+    px,
+    set_px_per_mm,
+    stylesheet,
+)
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 
 BASE_PIXEL_SIZE = 28
+"""On the reference screen (19", 1280×1024); scaled to the screen's px/mm."""
 WINDOWED_SIZE = (1280, 1024)  # the smallest kiosk screen we support
 PURGE_INTERVAL_MS = 60 * 60 * 1000
 
@@ -37,13 +47,16 @@ def application() -> QApplication:
     return app
 
 
-def apply_theme(app: QApplication) -> None:
+def apply_theme(app: QApplication, px_per_mm: float = REFERENCE_PX_PER_MM) -> None:
+    """The kiosk's font and style sheet, its sizes scaled to ``px_per_mm`` (default: the
+    reference screen's, so the pixel sizes of resources/ui/kiosk.qss as they are)."""
+    set_px_per_mm(px_per_mm)
     font_id = QFontDatabase.addApplicationFont(str(resource("fonts", "ipaexg.ttf")))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     font = QFont(families[0]) if families else QFont()
-    font.setPixelSize(BASE_PIXEL_SIZE)
+    font.setPixelSize(px(BASE_PIXEL_SIZE))
     app.setFont(font)
-    app.setStyleSheet(resource("ui", "kiosk.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(stylesheet())
 
 
 def run_kiosk(
@@ -56,6 +69,8 @@ def run_kiosk(
     """Show the kiosk until it is closed; returns the exit code."""
     started = time.perf_counter()
     app = application()
+    diagonal = context.settings.kiosk.screen_diagonal_inches
+    apply_theme(app, primary_screen_px_per_mm(diagonal))  # millimetres of this screen
     devices = assemble(context)
     speech = context.settings.speech
     speaker = KioskSpeaker(speech) if speech.read_aloud else None
@@ -69,6 +84,7 @@ def run_kiosk(
         watch_readers=devices.watch_readers,
         speaker=speaker,
         listener=listener,
+        chime=Chime(resource("sounds", "chime.wav"), find_player()),
     )
 
     window.runner.submit(devices.checkout.warm_up, _purged, _purge_failed)

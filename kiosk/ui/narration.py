@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
-from kiosk.ui.widgets import PRIVATE, WrapButton
+from kiosk.ui.widgets import PLAIN, PRIVATE, WrapButton
 
 SKIPPED = frozenset(
     {
@@ -23,6 +23,9 @@ SKIPPED = frozenset(
         "repeat",  # the speech controls themselves
         "volumeDown",
         "volumeUp",
+        "viewButton",  # the toolbar: the same on every screen, not read each time
+        "restartButton",
+        "callStaffButton",
     }
 )
 
@@ -49,11 +52,14 @@ def screen_texts(screen: QWidget, *, personal: bool = False) -> list[str]:
 
 
 def spoken_text(widget: QWidget) -> str:
-    """What a text widget says: its accessible name where it has one (a spoken form)."""
+    """What a text widget says: its accessible name where it has one (a spoken form),
+    else its text as written (never the phrase breaks or readings it is shown with)."""
     if widget.objectName() in SKIPPED:
         return ""
     if isinstance(widget, QLabel | QPushButton):
-        return _join_wrapped_lines(widget.accessibleName() or widget.text())
+        plain = widget.property(PLAIN)
+        text = plain if isinstance(plain, str) else widget.text()
+        return _join_wrapped_lines(widget.accessibleName() or text)
     return ""
 
 

@@ -85,3 +85,54 @@ class ThreadBridge(QObject):
     to the GUI thread: connect ``arrived``, hand ``arrived.emit`` to the other thread."""
 
     arrived = Signal(object)
+
+
+class Reloads:
+    """Reading on a ``TaskRunner`` one load at a time: ``reload()`` asked for while a
+    load runs starts one more once it ends (and every ask between counts as that one).
+
+    ``read`` runs on the pool; ``done`` (with its result) or ``failed`` (with the error)
+    on the GUI thread. After ``close()`` nothing more is started.
+    """
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        read: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[Exception], None],
+    ) -> None:
+        self._runner = runner
+        self._read = read
+        self._done = done
+        self._failed = failed
+        self._loading = False
+        self._again = False
+        self._closed = False
+
+    def reload(self) -> None:
+        if self._closed:
+            return
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._runner.submit(self._read, self._loaded, self._load_failed)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _loaded(self, value: Any) -> None:
+        self._loading = False
+        self._done(value)
+        self._reload_again()
+
+    def _load_failed(self, error: Exception) -> None:
+        self._loading = False
+        self._failed(error)
+        self._reload_again()
+
+    def _reload_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.reload()

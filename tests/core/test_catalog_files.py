@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -119,20 +120,40 @@ def test_priority_when_on_an_unknown_choice_is_refused(catalog_copy: Path):
         Catalog.load(catalog_copy)
 
 
-def test_two_questions_at_the_end_are_asked_in_order(catalog_copy: Path):
-    edit(
-        catalog_copy / "questions.toml",
-        'ask_at_end = ["priority"]',
-        'ask_at_end = ["priority", "survey"]',
-    )
+def add_survey(catalog_copy: Path, ask_at_end: str) -> None:
+    """A second question at the end, "survey", in the order ``ask_at_end`` gives."""
+    edit(catalog_copy / "questions.toml", 'ask_at_end = ["priority"]', ask_at_end)
     with (catalog_copy / "questions.toml").open("a", encoding="utf-8") as f:
         f.write('\n[questions.survey]\nchoices = ["good", "bad"]\n')
+
+
+def test_two_questions_at_the_end_are_asked_in_order(catalog_copy: Path):
+    add_survey(catalog_copy, 'ask_at_end = ["survey", "priority"]')
     from kiosk.interview import Interview
 
     interview = Interview(Catalog.load(catalog_copy).tree)
-    for choice in ["other", "none"]:
-        interview.answer(choice)
+    interview.answer("other")
     assert interview.current is not None
     assert interview.current.id == "survey"
     interview.answer("good")
+    assert interview.card_step_due  # priority is asked after the card step
+    interview.card_step_done(None, date(2026, 12, 4))
+    assert interview.current is not None and interview.current.id == "priority"
+    interview.answer("none")
     assert interview.finished
+
+
+def test_a_question_after_the_card_must_come_last(catalog_copy: Path):
+    add_survey(catalog_copy, 'ask_at_end = ["priority", "survey"]')
+    with pytest.raises(CatalogError, match="after_card questions must come last"):
+        Catalog.load(catalog_copy)
+
+
+def test_card_answers_need_a_question_asked_after_the_card(catalog_copy: Path):
+    edit(
+        catalog_copy / "questions.toml",
+        "after_card = true\ncard_answers",
+        "card_answers",
+    )
+    with pytest.raises(CatalogError, match="card_answers needs after_card"):
+        Catalog.load(catalog_copy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,11 +15,21 @@ CATALOG = Catalog.load()
 MAX_STEPS = 20  # far more than the deepest path; a longer walk means a loop
 
 
+TODAY = date(2026, 12, 4)
+
+
+def past_card_step(interview: Interview) -> Interview:
+    """Go on without a card when the card step is due (nothing is answered by it)."""
+    if interview.card_step_due:
+        interview.card_step_done(None, TODAY)
+    return interview
+
+
 def walk(choices: list[str]) -> Interview:
     interview = Interview(CATALOG.tree)
     for choice in choices:
-        interview.answer(choice)
-    return interview
+        past_card_step(interview).answer(choice)
+    return past_card_step(interview)
 
 
 def all_paths() -> list[dict[str, str]]:
@@ -139,7 +151,7 @@ def test_every_ticket_category_and_counter_is_known():
 def test_any_walk_ends_in_a_result(picks):
     interview = Interview(CATALOG.tree)
     for pick in picks:
-        question = interview.current
+        question = past_card_step(interview).current
         if question is None:
             break
         interview.answer(question.choices[pick % len(question.choices)])
@@ -156,9 +168,10 @@ def test_back_and_forth_keeps_answers_consistent(moves, rnd):
     for move in moves:
         if move == "back":
             interview.back()
-        elif interview.current is not None:
+        elif past_card_step(interview).current is not None:
             interview.answer(rnd.choice(interview.current.choices))
     replay = walk(list(interview.answers.values()))
+    past_card_step(interview)
     assert replay.answers == interview.answers
     assert (replay.current and replay.current.id) == (interview.current and interview.current.id)
 
@@ -199,18 +212,20 @@ def test_every_kind_of_path_ends_with_the_priority_question(path):
 def test_questions_skipped_at_the_end_of_a_path_still_lead_to_the_priority_question():
     interview = walk(["move_in", "other_ward", "2"])
     interview.answer("none")  # cards: children and insurance were skipped before it
-    assert interview.current is not None
+    assert past_card_step(interview).current is not None
     assert interview.current.id == "priority"
     assert "children" not in interview.answers
 
 
 def test_back_from_the_priority_question_returns_to_the_last_question_of_the_path():
     interview = walk(["certificate", "inkan_cert"])
+    assert not interview.back()  # the card step lies between: the window shows it
+    interview.reopen_card_step()
     assert interview.back()
     assert interview.current is not None
     assert interview.current.id == "certificate_kind"
     interview.answer("juminhyo")
-    assert interview.current is not None
+    assert past_card_step(interview).current is not None
     assert interview.current.id == "priority"
 
 
@@ -239,3 +254,50 @@ def test_every_choice_but_none_gives_a_priority_ticket(choice):
 
 def test_a_visit_without_the_priority_answer_is_not_priority():
     assert not CATALOG.priority_for(walk(["certificate", "juminhyo"]).answers)
+
+
+# -- questions after the card step, and those the card answers ------------------------
+
+MOVING_IN = ["move_in", "other_municipality", "2", "yes", "national", "all"]
+
+
+def test_the_priority_question_waits_for_the_card_step():
+    interview = Interview(CATALOG.tree)
+    for choice in MOVING_IN:
+        interview.answer(choice)
+    assert interview.current is None and interview.card_step_due
+    assert interview.total == len(MOVING_IN) + 1  # "7 / 7" still counts the priority question
+    interview.card_step_done(date(1985, 4, 12), TODAY)
+    assert interview.current is not None and interview.current.id == "priority"
+
+
+@pytest.mark.parametrize(
+    ("birth", "asked"),
+    [(date(1951, 12, 4), False), (date(1951, 12, 5), True), (date(1990, 1, 1), True)],
+)
+def test_a_card_holder_aged_75_or_more_is_not_asked_for_priority(birth, asked):
+    interview = Interview(CATALOG.tree)
+    for choice in MOVING_IN:
+        interview.answer(choice)
+    interview.card_step_done(birth, TODAY)
+    assert (interview.current is not None) is asked
+    if not asked:
+        assert interview.answers["priority"] == "elderly"
+        assert CATALOG.priority_for(interview.answers)
+
+
+def test_back_stops_at_the_card_step_and_reopening_it_forgets_what_came_after():
+    interview = Interview(CATALOG.tree)
+    for choice in MOVING_IN:
+        interview.answer(choice)
+    interview.card_step_done(date(1950, 1, 1), TODAY)
+    assert interview.finished and not interview.back()
+    interview.reopen_card_step()
+    assert "priority" not in interview.answers and interview.card_step_due
+    assert interview.back()  # back to the last question before the card
+    assert interview.current is not None and interview.current.id == "cards"
+    interview.answer("all")
+    interview.card_step_done(None, TODAY)  # no card this time: asked
+    assert interview.current is not None and interview.current.id == "priority"
+    interview.answer("none")
+    assert interview.answers["priority"] == "none"

@@ -24,9 +24,9 @@ from tests.kiosk_fixture import make_checkout
 
 TICKET = Ticket("A-012", "resident", 12, "resident", 3, datetime(2026, 11, 22, 10, 0))
 COVER_TEXTS = {
-    "ja": ["本日の手続きのご案内", "転入届", "お持ちいただくもの", "2番窓口（住民登録）"],
-    "en": ["Your visit today", "Moving-in notification", "Please bring", "Counter 2"],
-    "ko": ["오늘의 방문 안내", "전입 신고", "가져오실 것", "2번 창구"],
+    "ja": ["本日の手続きのご案内", "転入届", "持ち物", "2番窓口（住民登録）"],
+    "en": ["Your visit today", "Moving-in notification", "What to bring", "Counter 2"],
+    "ko": ["오늘의 방문 안내", "전입 신고", "준비물", "2번 창구"],
 }
 
 

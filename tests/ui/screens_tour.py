@@ -69,10 +69,28 @@ class Tour:
 
 
 def japanese_path_with_card(tour: Tour) -> None:
+    """Moving in, in Japanese: the questions, the result (two pages), the card with the
+    My Number (one PIN, a wrong one first), the check, the priority question, printing,
+    and the done screen holding "please take your card" (the card stays on the reader)."""
     w = tour.window
     tour.shot("welcome-ja")
-    tour.click(w.welcome.start)
+    tour.click(w.welcome.language_buttons["ja"])  # the language starts the visit
+    tour.answer("move_in", shoot="question-ja-purpose")
+    tour.answer("other_municipality", "2", shoot="question-ja-from")
+    tour.answer("yes", "national", "all", shoot="question-ja-children")
+    tour.on(w.result)
+    tour.shot("result-ja")
+    if w.result.next_page.isVisible():
+        tour.click(w.result.next_page)
+        tour.shot("result-ja-page2")
+        tour.click(w.result.previous_page)
+    w._go(w.busy, idle=False)  # the busy screen is on only while printing
+    w.busy.retranslate(w.texts)
+    tour.shot("printing-ja")
+    w._go(w.result)
+    tour.click(w.result.card)  # with the card, the My Number read with the same PIN
     tour.on(w.pin)
+    tour.shot("pin-ja-number")
     tour.click(w.pin.keys["9"])
     tour.click(w.pin.keys["9"])
     tour.shot("pin-ja-two-digits")
@@ -87,47 +105,39 @@ def japanese_path_with_card(tour: Tour) -> None:
     tour.on(w.confirm)
     tour.shot("confirm-ja")
     tour.click(w.confirm.ok)
-    tour.answer("move_in", shoot="question-ja-purpose")
-    tour.answer("other_municipality", "2", shoot="question-ja-from")
-    tour.answer("yes", "national", "all", shoot="question-ja-children")
-    tour.answer("elderly", shoot="question-ja-priority")
-    tour.on(w.result)
-    tour.shot("result-ja")
-    w._go(w.busy, idle=False)  # the busy screen is on only while printing
-    w.busy.retranslate(w.texts)
-    tour.shot("printing-ja")
-    w._go(w.result)
-    tour.click(w.result.print)
-    tour.on(w.number)
-    tour.shot("number-ja")
-    tour.click(w.number.read)
-    tour.on(w.pin)
-    tour.shot("pin-ja-number")
-    for digit in PIN:
-        tour.click(w.pin.keys[digit])
-    tour.click(w.pin.ok_key)
-    tour.on(w.result)
-    tour.shot("result-ja-number-read")
-    tour.click(w.result.print)
-    tour.on(w.done)
-    tour.shot("done-ja")
+    tour.answer("elderly", shoot="question-ja-priority")  # after the card: she is 41
+    tour.on(w.done)  # printing went on by itself
+    tour.wait(lambda: w.done.holding_for_card, "take-your-card banner")
+    tour.shot("done-ja-take-card")
+    tour.click(w.done.finish)  # the visit is wiped; the reminder stays alone
+    tour.wait(lambda: w.visit is None, "visit wiped")
+    tour.shot("done-ja-card-reminder")
     tour.click(w.done.finish)
     tour.on(w.welcome)
 
 
 def english_path_without_card(tour: Tour) -> None:
+    """In English, the card left on the reader by the visit before: start over and call
+    staff on a question, the idle question, "is this your card?", then no card."""
     w = tour.window
-    tour.click(w.welcome.language_buttons["en"])
+    w.choose_language("en")  # a language button starts the visit: the welcome first
     tour.shot("welcome-en")
-    tour.click(w.welcome.start)
-    tour.on(w.identity)
-    tour.shot("identity-en-waiting")
-    tour.click(w.identity.no_card)
+    tour.click(w.welcome.language_buttons["en"])
     tour.answer("move_in", shoot="question-en-purpose")
+    tour.on(w.question)
+    tour.click(w.question.restart_button)
+    tour.wait(w.restart_box.isVisible, "restart confirmation")
+    tour.shot("restart-en")
+    tour.click(w.restart_box.no)
+    tour.click(w.question.call_staff_button)
+    tour.wait(w.staff_box.isVisible, "staff call box")
+    w.runner.wait(5_000)  # the call is raised (or its failure shown)
+    QTest.qWait(100)
+    tour.shot("call-staff-en")
+    tour.click(w.staff_box.yes)
     tour.answer("abroad", "4_or_more", "yes", shoot="question-en-from")
     tour.answer("none", shoot="question-en-insurance")
     tour.answer("some")
-    tour.answer("none", shoot="question-en-priority")
     tour.on(w.result)
     tour.shot("result-en")
     w.idle.set_timeout_ms(50)
@@ -136,29 +146,38 @@ def english_path_without_card(tour: Tour) -> None:
     tour.shot("idle-en")
     tour.click(w.overlay.more)
     w.idle.set_timeout_ms(w.context.settings.kiosk.idle_timeout_seconds * 1000)
-    tour.click(w.result.print)
+    tour.click(w.result.card_only if w.result.card_only.isVisible() else w.result.card)
+    tour.on(w.identity)
+    tour.wait(w.identity.whose_card.isVisible, "is this your card?")
+    tour.shot("identity-en-whose-card")
+    tour.click(w.identity.not_mine)
+    tour.shot("identity-en-not-mine")
+    tour.click(w.identity.no_card)
+    tour.answer("none", shoot="question-en-priority")
     tour.on(w.done)
     tour.shot("done-en")
     tour.click(w.done.finish)
+    if w.current_screen() is w.done:  # the reminder, while the card is on the reader
+        tour.click(w.done.finish)
     tour.on(w.welcome)
 
 
 def korean_questions(tour: Tour) -> None:
     w = tour.window
-    tour.click(w.welcome.language_buttons["ko"])
+    w.choose_language("ko")
     tour.shot("welcome-ko")
-    tour.click(w.welcome.start)
-    tour.on(w.identity)
-    tour.click(w.identity.no_card)
+    tour.click(w.welcome.language_buttons["ko"])
     tour.answer("move_in", shoot="question-ko-purpose-speak")
     tour.on(w.question)
     w.question.ask_confirmation(w.texts.choice("move_in_from", "other_ward"), w.texts)
     tour.shot("question-ko-confirm")
     w.question.hide_confirmation()
     tour.answer("other_municipality", "1", "no", "national", "all")
-    tour.answer("pregnancy", shoot="question-ko-priority")
     tour.on(w.result)
     tour.shot("result-ko")
+    tour.click(w.result.no_card)
+    tour.answer("pregnancy", shoot="question-ko-priority")
+    tour.on(w.done)
     w.end_visit()
 
 

@@ -23,11 +23,11 @@ import pytest
 from kiosk.board import (
     CHIME_SECONDS,
     BoardModel,
-    Chime,
     todays_events,
     write_chime,
 )
 from kiosk.catalog import Catalog
+from kiosk.chime import Chime
 from kiosk.config import Settings
 from kiosk.i18n import Translations
 from kiosk.queue import QueueService, open_events

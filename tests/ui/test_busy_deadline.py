@@ -28,7 +28,7 @@ from tests.kiosk_fixture import Visitor, window_with
 pytestmark = pytest.mark.pcsc
 
 DEADLINE_S = 2.0
-CERTIFICATE = ("certificate", "juminhyo", "none")  # one procedure with one form
+CERTIFICATE = ("certificate", "juminhyo")  # one procedure with one form
 
 
 class LostAnswer:
@@ -86,12 +86,12 @@ def rows(context: KioskContext, sql: str) -> list[tuple[Any, ...]]:
 
 
 def print_without_card(visitor: Visitor, *choices: str) -> None:
-    window = visitor.window
+    """Answer ``choices``, go on without the card and answer the priority question:
+    printing then starts by itself."""
     visitor.start("en")
-    visitor.click(window.identity.no_card)
     visitor.answer(*choices)
-    visitor.wait_for(window.result)
-    visitor.click(window.result.print)
+    visitor.without_card()
+    visitor.answer("none")  # the priority question, after the card step
 
 
 _queues = itertools.count(1)
@@ -115,9 +115,11 @@ def test_a_database_failure_after_the_ticket_then_try_again_prints_once(
         visitor = Visitor(qtbot, window)
         print_without_card(visitor, *CERTIFICATE)
         qtbot.waitUntil(lambda: "cannot be reached" in window.result.notice.text(), timeout=10_000)
-        assert window.result.print.text() == "Try again"
+        assert window.current_screen() is window.result
+        assert window.result.retry.text() == "Try again"
+        assert not window.result.card.isVisible() and not window.result.no_card.isVisible()
         assert rows(kiosk_context, "SELECT count(*) FROM tickets") == [(1,)]  # issued already
-        visitor.click(window.result.print)
+        visitor.click(window.result.retry)
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
         assert window.done.notice.text() == "", cups_pdf_queue.log_tail()

@@ -58,9 +58,7 @@ def run_with(qtbot, qapp, kiosk_context, card_service, pcsc_reader):
 
 
 def to_purpose(visitor: Visitor) -> None:
-    visitor.start("ja")
-    visitor.click(visitor.window.identity.no_card)
-    visitor.wait_for(visitor.window.question)
+    visitor.start("ja")  # the first question, right after the language
     visitor.click(visitor.window.question.speak)
 
 

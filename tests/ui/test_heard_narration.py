@@ -70,24 +70,52 @@ def _private_parent(widget: QWidget) -> bool:
 
 
 def walk_moving_in(visitor: Visitor, language: str, speaker: RecordingSpeaker) -> list[str]:
-    """Moving in with the card, from Start to the printed ticket; the narrations heard."""
+    """Moving in with the card, from the language to the printed ticket; the narrations
+    heard. The questions before the card lead to the result, the card step (one PIN, the
+    My Number too), then the priority question, and printing goes on by itself."""
     window = visitor.window
     visitor.start(language, voice_guide=True)
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
+    answer_questions(visitor, language, speaker, until=window.result)
+    assert_heard_as_shown(window.result, language, speaker)
+    visitor.with_card(PERSONA.pin, number=True)
+    assert_heard_as_shown(window.confirm, language, speaker)
     visitor.click(window.confirm.ok)
-    while True:
-        visitor.qtbot.waitUntil(lambda: window.current_screen() in (window.question, window.result))
-        if window.current_screen() is window.result:
-            break
-        question = window.question
-        said = speaker.texts(language)[-1].splitlines()
-        assert said[-len(visible_in_reading_order(question)) :] == visible_in_reading_order(
-            question
-        ), f"{question.question_id}: the narration is not what the screen shows"
-        visitor.answer(MOVING_IN.get(question.question_id, next(iter(question.choice_buttons))))
-    visitor.print_with_number(PERSONA.pin)
+    answer_questions(visitor, language, speaker, until=window.done)
+    # The card is still on the reader: the banner is read with the screen (and no
+    # countdown, there is none), then said on its own every few seconds until it is lifted.
+    assert window.done.holding_for_card
+    assert speaker.texts(language)[-1] == spoken_text(window.done.take_card)
+    assert_heard_as_shown(window.done, language, speaker)
     return list(dict.fromkeys(speaker.texts(language)))
+
+
+def answer_questions(
+    visitor: Visitor, language: str, speaker: RecordingSpeaker, *, until: QWidget
+) -> None:
+    """Answer the moving-in questions shown until ``until``, each heard as it is shown."""
+    window = visitor.window
+    while True:
+        visitor.qtbot.waitUntil(lambda: window.current_screen() in (window.question, until))
+        if window.current_screen() is until:
+            return
+        question = window.question
+        assert_heard_as_shown(question, language, speaker, question.question_id)
+        visitor.answer(MOVING_IN.get(question.question_id, next(iter(question.choice_buttons))))
+
+
+def assert_heard_as_shown(
+    screen: QWidget,
+    language: str,
+    speaker: RecordingSpeaker,
+    what: str = "",
+) -> None:
+    """The last whole-screen narration ends with what ``screen`` shows, in reading order
+    (after it, the done screen's "please take your card" reminder is said on its own)."""
+    shown = "\n".join(visible_in_reading_order(screen)).splitlines()
+    said = [text for text in speaker.texts(language) if "\n" in text][-1].splitlines()
+    assert shown and said[-len(shown) :] == shown, (
+        f"{what or screen.objectName()}: the narration is not what the screen shows"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -117,7 +145,6 @@ def test_a_question_never_reads_the_previous_answers(
     with window_with(qtbot, context, card_service, make_checkout(context), speaker=speaker) as w:
         visitor = Visitor(qtbot, w)
         visitor.start("en", voice_guide=True)
-        visitor.click(w.identity.no_card)
         visitor.answer("move_in")
         visitor.wait_for(w.question)
         heard = speaker.texts("en")[-1]
@@ -155,9 +182,9 @@ def test_a_narration_longer_than_the_idle_timeout_is_heard_to_the_end(
         ) as window:
             window.idle.set_timeout_ms(1_500)
             visitor = Visitor(qtbot, window)
-            visitor.start("en", voice_guide=True)
+            visitor.start("en", voice_guide=True)  # the first question, right after the language
             narration = speaker.last
-            assert narration is not None and "Place your My Number card" in narration.text
+            assert narration is not None and "What brings you here today?" in narration.text
             qtbot.waitUntil(window.overlay.isVisible, timeout=60_000)
             overlay_at = time.monotonic()
     finally:
@@ -165,7 +192,7 @@ def test_a_narration_longer_than_the_idle_timeout_is_heard_to_the_end(
     phrases = split_phrases(narration.text, "en")
     starts = [float(line.split()[1]) for line in log.read_text().splitlines() if "start" in line]
     ends = [float(line.split()[1]) for line in log.read_text().splitlines() if "end" in line]
-    # The welcome screen's introduction was cut by the touch on Start; the screen after it
+    # The welcome screen's introduction was cut by the touch on the language; the screen after it
     # was heard phrase by phrase, to the end, and only then did the idle countdown begin.
     assert len(ends) >= len(phrases)
     heard_seconds = ends[-1] - starts[-len(phrases)]

@@ -30,8 +30,8 @@ def fast_idle(window: KioskWindow) -> None:
 
 def read_demo_card(visitor, window) -> None:
     visitor.start("en")
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
+    visitor.answer("certificate", "juminhyo")
+    visitor.with_card(PERSONA.pin)
     assert window.confirm.values["name"].text() == DEMO.name
 
 
@@ -43,12 +43,16 @@ def test_an_idle_visitor_is_wiped_after_the_warning(visitor, kiosk_window, virtu
     visitor.qtbot.waitUntil(window.overlay.isVisible, timeout=5_000)
     assert window.overlay.title.text() == "Do you need more time?"
     assert window.overlay.remaining >= 20 - 1  # the visitor gets at least 20 seconds
-    visitor.wait_for(window.welcome, timeout=5_000)
+    # The card is still on the reader: "please take your card", the visit already wiped.
+    visitor.wait_for(window.done, timeout=5_000)
+    assert window.done.holding_for_card
     assert window.visit is None and window.interview is None
     shown = "\n".join(window.visible_texts())
     assert DEMO.name not in shown and DEMO.address not in shown
     assert window.confirm.values["name"].text() == ""
     assert not window.overlay.isVisible()
+    visitor.click(window.done.finish)
+    visitor.wait_for(window.welcome)
     # The next visitor starts in the default language, not the last visitor's.
     assert window.texts.language == "ja"
 
@@ -70,6 +74,9 @@ def test_an_idle_wipe_during_a_card_read_drops_the_late_result(visitor, kiosk_wi
     window = kiosk_window
     insert_card("demo.toml")
     visitor.start("en")
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
     visitor.wait_for(window.pin)
     real = window.card
 
@@ -79,9 +86,9 @@ def test_an_idle_wipe_during_a_card_read_drops_the_late_result(visitor, kiosk_wi
         def __getattr__(self, name):
             return getattr(real, name)
 
-        def read_basic_info(self, pin):
+        def read_card(self, pin, *, with_number=False):
             time.sleep(0.5)
-            return real.read_basic_info(pin)
+            return real.read_card(pin, with_number=with_number)
 
     window.card = SlowReader()
     visitor.enter_pin(PERSONA.pin)
@@ -89,17 +96,20 @@ def test_an_idle_wipe_during_a_card_read_drops_the_late_result(visitor, kiosk_wi
     visitor.qtbot.wait(1_000)
     window.runner.wait(5_000)
     visitor.qtbot.wait(100)
-    assert window.current_screen() is window.welcome
+    # Only "please take your card" (the card is on the reader); the late read is dropped.
+    assert window.current_screen() is window.done and window.done.holding_for_card
+    assert window.visit is None
     assert window.confirm.values["name"].text() == ""
+    assert DEMO.name not in "\n".join(window.visible_texts())
 
 
 def print_without_card(visitor: Visitor, *choices: str) -> None:
-    window = visitor.window
+    """Answer ``choices``, go on without the card and answer the priority question
+    ("none"): printing then starts by itself."""
     visitor.start("en")
-    visitor.click(window.identity.no_card)
     visitor.answer(*choices)
-    visitor.wait_for(window.result)
-    visitor.click(window.result.print)
+    visitor.without_card()
+    visitor.answer("none")
 
 
 def test_database_down_keeps_the_answers_and_offers_a_retry(
@@ -114,7 +124,7 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
     checkout = Checkout(kiosk_context, lambda: open_store(url["value"], key), printer, tickets)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "certificate", "juminhyo", "none")
+        print_without_card(visitor, "certificate", "juminhyo")
         qtbot.waitUntil(lambda: "cannot be reached" in window.result.notice.text(), timeout=10_000)
         assert window.current_screen() is window.result
         assert window.visit is not None
@@ -123,9 +133,9 @@ def test_database_down_keeps_the_answers_and_offers_a_retry(
             "certificate_kind": "juminhyo",
             "priority": "none",
         }
-        assert window.result.print.text() == "Try again"
+        assert window.result.retry.text() == "Try again"
         url["value"] = f"sqlite:///{tmp_path / 'db' / 'kiosk.db'}"  # the database is back
-        visitor.click(window.result.print)
+        visitor.click(window.result.retry)
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
 
@@ -139,9 +149,7 @@ def test_a_stopped_printer_sends_the_visitor_to_the_counter(
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(
-            visitor, "move_in", "other_municipality", "1", "no", "employer", "none", "none"
-        )
+        print_without_card(visitor, "move_in", "other_municipality", "1", "no", "employer", "none")
         visitor.wait_for(window.done)
         assert window.done.ticket.text() == "A-001"
         assert "The printer is not available" in window.done.notice.text()
@@ -156,7 +164,7 @@ def test_forms_reach_a_real_cups_queue(qtbot, qapp, kiosk_context, card_service,
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none", "none")
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
         visitor.wait_for(window.done)
         assert window.done.notice.text() == "", cups_pdf_queue.log_tail()
         assert window.visit is not None
@@ -185,7 +193,7 @@ def test_a_paper_jam_while_printing_sends_the_visitor_to_the_counter_with_a_tick
     checkout = make_checkout(kiosk_context, forms=printer)
     with window_with(qtbot, kiosk_context, card_service, checkout) as window:
         visitor = Visitor(qtbot, window)
-        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none", "none")
+        print_without_card(visitor, "move_in", "abroad", "1", "no", "none", "none")
         visitor.wait_for(window.done, timeout=20_000)
         assert window.done.ticket.text() == "A-001"
         notice = window.done.notice.text()

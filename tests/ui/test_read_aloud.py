@@ -22,8 +22,17 @@ def speaking(qtbot, qapp, kiosk_context, card_service):
         yield Visitor(qtbot, window), speaker
 
 
-def to_confirm(visitor: Visitor, language: str) -> None:
+def to_pin(visitor: Visitor, language: str) -> None:
+    """Start with the voice guide, answer up to the result and go on with the card."""
     visitor.start(language, voice_guide=True)
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(visitor.window.result)
+    visitor.click(visitor.window.result.card)
+    visitor.wait_for(visitor.window.pin)
+
+
+def to_confirm(visitor: Visitor, language: str) -> None:
+    to_pin(visitor, language)
     visitor.enter_pin(PERSONA.pin)
     visitor.wait_for(visitor.window.confirm)
 
@@ -35,19 +44,28 @@ def said(speaker: RecordingSpeaker) -> list[str]:
 def test_each_screen_is_read_in_the_visitors_language(speaking, virtual_card):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.click(window.welcome.language_buttons["en"])
+    qtbot = visitor.qtbot
+    qtbot.wait(300)
     assert said(speaker) == [], "the welcome screen stays quiet for passers-by"
     assert window.welcome.voice_guide.isVisible()
-    assert window.welcome.repeat.text() == "Read aloud", "nothing was said to hear again"
-    visitor.click(window.welcome.voice_guide)
-    assert "Voice guide on." in said(speaker)[-1]
-    assert "Start" in said(speaker)[-1]  # and what the welcome screen shows
-    assert window.welcome.repeat.text() == "Hear it again"
-    visitor.click(window.welcome.start)
+    assert window.welcome.repeat.text() == "読み上げる", "nothing was said to hear again"
+    visitor.click(window.welcome.voice_guide)  # before the language, which starts the visit
+    assert "音声案内を始めます" in said(speaker)[-1]
+    assert "はじめる" in said(speaker)[-1]  # and what the welcome screen shows
+    assert window.welcome.repeat.text() == "もう一度聞く"
+    before = len(speaker.calls)
+    visitor.click(window.welcome.language_buttons["en"])  # the visit starts in English
+    visitor.wait_for(window.question)
+    assert "What brings you here today?" in said(speaker)[-1]
+    assert window.question.repeat.text() == "Hear it again"
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
     visitor.wait_for(window.pin)
     assert any("Place your My Number card" in text for text in said(speaker))
     assert any("Enter your card's" in text and "3 tries left" in text for text in said(speaker))
-    assert all(call.language == "en" for call in speaker.calls if call.action == "say")
+    after = [call for call in speaker.calls[before:] if call.action == "say"]
+    assert after and all(call.language == "en" for call in after)
 
 
 def test_pin_digits_and_card_data_are_never_spoken(speaking, virtual_card):
@@ -69,18 +87,16 @@ def test_questions_errors_and_the_ticket_are_read(speaking, pcsc_reader):
     visitor, speaker = speaking
     window = visitor.window
     visitor.start("en", voice_guide=True)
-    visitor.click(window.identity.no_card)
-    visitor.wait_for(window.question)
     last = said(speaker)[-1]
     assert "What brings you here today?" in last
     assert "I moved into this ward" in last and "Child allowance" in last  # the choices
     visitor.answer("certificate", "juminhyo")
-    visitor.wait_for(window.question)
-    assert "Does one of these apply to you?" in said(speaker)[-1]
-    visitor.answer("none")
     visitor.wait_for(window.result)
     assert "Copy of residence record" in said(speaker)[-1]
-    visitor.click(window.result.print)
+    visitor.without_card()  # the priority question comes after the card step
+    visitor.wait_for(window.question)
+    assert "Does one of these apply to you?" in said(speaker)[-1]
+    visitor.answer("none")  # printing starts by itself
     visitor.wait_for(window.done)
     assert window.done.ticket.text() in said(speaker)[-1]  # what the ticket says
 
@@ -89,8 +105,6 @@ def test_a_touch_stops_speech_and_repeat_reads_again(speaking, pcsc_reader):
     visitor, speaker = speaking
     window = visitor.window
     visitor.start("en", voice_guide=True)
-    visitor.click(window.identity.no_card)
-    visitor.wait_for(window.question)
     before = len(speaker.calls)
     visitor.click(window.question.repeat)
     after = speaker.calls[before:]
@@ -114,8 +128,7 @@ def test_volume_returns_to_the_default_after_each_visitor(speaking, pcsc_reader)
 def test_deleting_a_digit_is_said_and_submitting_says_nothing_of_the_pin(speaking, virtual_card):
     visitor, speaker = speaking
     window = visitor.window
-    visitor.start("en", voice_guide=True)
-    visitor.wait_for(window.pin)
+    to_pin(visitor, "en")
     visitor.click(window.pin.keys["7"])
     visitor.click(window.pin.delete_key)
     assert said(speaker)[-2:] == [

@@ -24,10 +24,21 @@ pytestmark = pytest.mark.pcsc
 EVENT_MS = 5_000
 
 
+def to_card_step(visitor, language: str = "en") -> None:
+    """Start a visit, answer the questions and go on with the card: the card step."""
+    window = visitor.window
+    visitor.start(language)
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
+
+
 def test_a_card_placed_after_start_opens_the_pin_screen(visitor, kiosk_window, pcsc_reader):
     window = kiosk_window
-    visitor.start("en")
-    assert window.current_screen() is window.identity
+    to_card_step(visitor, "en")
+    visitor.wait_for(window.identity)
+    visitor.qtbot.wait(300)
+    assert window.current_screen() is window.identity  # no card yet: it waits
     pcsc_reader.insert("demo.toml")
     try:
         visitor.wait_for(window.pin, timeout=EVENT_MS)
@@ -39,7 +50,7 @@ def test_a_card_placed_after_start_opens_the_pin_screen(visitor, kiosk_window, p
 def test_a_card_already_on_the_reader_is_taken_at_once(visitor, kiosk_window, virtual_card):
     window = kiosk_window
     visitor.qtbot.waitUntil(lambda: any(window._cards.values()), timeout=EVENT_MS)
-    visitor.start("en")
+    to_card_step(visitor, "en")
     visitor.wait_for(window.pin, timeout=EVENT_MS)
 
 
@@ -49,7 +60,7 @@ def test_lifting_the_card_while_typing_the_pin_goes_back_with_a_message(
     window = kiosk_window
     pcsc_reader.insert("demo.toml")
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.wait_for(window.pin, timeout=EVENT_MS)
         visitor.click(window.pin.keys["1"])
     finally:
@@ -62,7 +73,7 @@ def test_lifting_the_card_while_typing_the_pin_goes_back_with_a_message(
 
 def test_a_reader_unplugged_and_plugged_back_is_noticed(visitor, kiosk_window, pcsc_reader):
     window = kiosk_window
-    visitor.start("ja")
+    to_card_step(visitor, "ja")
     pcsc_reader.stop_pcscd()
     try:
         visitor.qtbot.waitUntil(
@@ -91,7 +102,7 @@ def test_a_card_that_cannot_be_used_is_explained(
     visitor, kiosk_window, pcsc_reader, persona, message
 ):
     window = kiosk_window
-    visitor.start("en")
+    to_card_step(visitor, "en")
     pcsc_reader.insert(persona)
     try:
         visitor.qtbot.waitUntil(lambda: message in window.identity.notice.text(), timeout=EVENT_MS)
@@ -112,7 +123,7 @@ def test_a_card_answering_nonsense_is_a_card_error(visitor, kiosk_window, pcsc_r
     window = kiosk_window
     card = pcsc_reader.insert(persona)
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.wait_for(window.pin, timeout=EVENT_MS)  # the PIN try counter answers sanely
         visitor.enter_pin(card.persona.pin)
         visitor.qtbot.waitUntil(
@@ -133,7 +144,7 @@ def test_a_reader_held_by_another_program_asks_the_visitor_to_wait(
         context, pcsc_reader.name, SCARD_SHARE_EXCLUSIVE, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1
     )
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.qtbot.waitUntil(
             lambda: "reader is busy" in window.identity.notice.text(), timeout=EVENT_MS
         )
@@ -150,7 +161,7 @@ def test_a_card_lifted_in_the_middle_of_the_read_is_asked_for_again(
     # The tries-left check takes 3 commands; the card goes during the PIN read after it.
     card = pcsc_reader.insert("demo.toml", vanish_after=5)
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.enter_pin(card.persona.pin)
         visitor.qtbot.waitUntil(
             lambda: "moved away while it was being read" in window.identity.notice.text(),
@@ -167,7 +178,7 @@ def test_a_card_that_stops_answering_is_given_up_on_in_time(visitor, kiosk_windo
     window.card.timeout = 1.0  # the kiosk's default is 10 s
     pcsc_reader.insert("demo.toml", delay=0.6)
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.qtbot.waitUntil(
             lambda: "could not be read" in window.identity.notice.text(), timeout=EVENT_MS
         )

@@ -19,6 +19,16 @@ pytestmark = pytest.mark.pcsc
 EVENT_MS = 5_000
 
 
+def to_card_step(visitor: Visitor, language: str) -> None:
+    """Start a visit, answer the questions and go on with the card: the card step."""
+    window = visitor.window
+    visitor.start(language)
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
+    visitor.wait_for(window.identity)
+
+
 @pytest.fixture
 def production_window(
     qtbot: Any, qapp: Any, kiosk_settings: Settings, pcsc_reader: VirtualReader
@@ -51,7 +61,7 @@ def test_a_card_on_a_virtual_reader_is_refused_and_never_hears_the_pin(
 ):
     window = production_window
     visitor = Visitor(qtbot, window)
-    visitor.start(language)
+    to_card_step(visitor, language)
     card = pcsc_reader.insert("demo.toml")
     try:
         qtbot.waitUntil(lambda: message in window.identity.notice.text(), timeout=EVENT_MS)
@@ -81,7 +91,7 @@ def test_card_text_that_breaks_the_rules_sends_the_visitor_to_staff(
     window = kiosk_window
     pcsc_reader.insert(persona_with(**person))
     try:
-        visitor.start("en")
+        to_card_step(visitor, "en")
         visitor.enter_pin("1234")
         visitor.qtbot.waitUntil(lambda: message in window.identity.notice.text(), timeout=EVENT_MS)
         assert window.visit is not None and window.visit.person is None

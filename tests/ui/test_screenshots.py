@@ -36,12 +36,13 @@ def test_every_screen_under_xvfb(xvfb_display, virtual_card, tmp_path):
         xvfb_display, "tests.ui.screens_tour", str(OUT), str(tmp_path), timeout=180
     )
     expected = {
-        "welcome-ja", "pin-ja-two-digits", "pin-ja-wrong", "confirm-ja", "question-ja-purpose",
-        "result-ja", "number-ja", "pin-ja-number", "result-ja-number-read", "printing-ja",
-        "done-ja", "welcome-en", "identity-en-waiting",
-        "question-en-purpose", "result-en", "idle-en", "done-en", "welcome-ko",
-        "question-ko-purpose-speak", "question-ko-confirm", "result-ko",
-        "question-ja-priority", "question-en-priority", "question-ko-priority",
+        "welcome-ja", "question-ja-purpose", "result-ja", "result-ja-page2", "printing-ja",
+        "pin-ja-number", "pin-ja-two-digits", "pin-ja-wrong", "confirm-ja",
+        "question-ja-priority", "done-ja-take-card", "done-ja-card-reminder",
+        "welcome-en", "question-en-purpose", "restart-en", "call-staff-en", "result-en",
+        "idle-en", "identity-en-whose-card", "question-en-priority", "done-en",
+        "welcome-ko", "question-ko-purpose-speak", "question-ko-confirm", "result-ko",
+        "question-ko-priority",
     }  # fmt: skip
     names = {name.split("-", 1)[1].removesuffix(".png") for name in shots}
     assert expected <= names

@@ -17,7 +17,17 @@ pytestmark = pytest.mark.pcsc
 
 PERSONA = load_persona(resource("personas", "demo.toml"))
 DEMO = PERSONA.person
-MOVING_IN = ("move_in", "other_municipality", "2", "yes", "national", "all", "none")
+MOVING_IN = ("move_in", "other_municipality", "2", "yes", "national", "all")
+
+
+def to_pin(visitor, *choices: str, language: str = "en") -> None:
+    """Answer ``choices`` and go on with the card (not reading the number): the PIN pad."""
+    window = visitor.window
+    visitor.start(language)
+    visitor.answer(*choices)
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
+    visitor.wait_for(window.pin)
 
 
 def printed(window, kind: str) -> list[Path]:
@@ -35,17 +45,9 @@ def assert_nothing_personal_on_screen(window) -> None:
         assert value not in shown
 
 
-def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
+def test_moving_in_with_the_demo_card(visitor, kiosk_window, pcsc_reader, virtual_card):
     window = kiosk_window
     visitor.start("ja")
-    visitor.wait_for(window.pin)
-    assert "残り 3 回" in window.pin.tries.text()
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
-    assert window.confirm.values["name"].text() == DEMO.name
-    assert window.confirm.values["address"].text() == DEMO.address
-    assert window.confirm.values["birth_date"].text() == "昭和60年（1985年）4月12日"
-    visitor.click(window.confirm.ok)
     visitor.answer(*MOVING_IN)
     visitor.wait_for(window.result)
     shown = "\n".join(window.visible_texts())
@@ -57,11 +59,27 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
     ):
         assert name in shown
     assert "転出証明書" in shown and "2番窓口（住民登録）" in shown
-    # National health insurance and child allowance need the My Number: read it too.
-    visitor.print_with_number(PERSONA.pin)
+    # National health insurance and child allowance need the My Number: read it too,
+    # with the same PIN.
+    assert "個人番号も" in window.result.card.text()
+    visitor.click(window.result.card)
+    visitor.wait_for(window.pin)
+    assert "残り 3 回" in window.pin.tries.text()
+    visitor.enter_pin(PERSONA.pin)
+    visitor.wait_for(window.confirm)
+    assert window.confirm.values["name"].text() == DEMO.name
+    assert window.confirm.values["address"].text() == DEMO.address
+    assert window.confirm.values["birth_date"].text() == "昭和60年（1985年）4月12日"
+    visitor.click(window.confirm.ok)
+    visitor.answer("none")  # the priority question, after the card
+    visitor.wait_for(window.done)
     assert re.fullmatch(r"A-\d{3}", window.done.ticket.text())
     assert "2番窓口" in window.done.counter.text()
-    assert "マイナンバーカードをお取りください" in window.done.reminders.text()
+    # The card is still on the reader: the large "take your card" banner says so.
+    assert window.done.holding_for_card and window.done.take_card.isVisible()
+    assert window.done.take_card.accessibleName() == "マイナンバーカードをお取りください"
+    assert window.visit is not None and window.visit.individual_number is not None
+    assert virtual_card.pin_entries == 1
 
     [form] = printed(window, "forms")  # one job: the cover page, then the forms
     text = pdf_text(form)
@@ -73,6 +91,8 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
     [ticket] = printed(window, "ticket")
     assert window.done.ticket.text() in pdf_text(ticket)
 
+    pcsc_reader.remove()
+    visitor.qtbot.waitUntil(lambda: not window.done.holding_for_card, timeout=5_000)
     visitor.click(window.done.finish)
     visitor.wait_for(window.welcome)
     assert window.visit is None
@@ -82,12 +102,10 @@ def test_moving_in_with_the_demo_card(visitor, kiosk_window, virtual_card):
 def test_the_visit_is_stored_encrypted_with_its_ticket(visitor, kiosk_window, virtual_card):
     window = kiosk_window
     visitor.start("en")
-    visitor.enter_pin(PERSONA.pin)
-    visitor.wait_for(window.confirm)
+    visitor.answer("certificate", "juminhyo")
+    visitor.with_card(PERSONA.pin)
     visitor.click(window.confirm.ok)
-    visitor.answer("certificate", "juminhyo", "none")
-    visitor.wait_for(window.result)
-    visitor.click(window.result.print)
+    visitor.answer("none")
     visitor.wait_for(window.done)
     code = window.done.ticket.text()
     settings = window.context.settings
@@ -109,15 +127,16 @@ def _references(database: Path) -> list[str]:
 def test_moving_in_without_a_card(visitor, kiosk_window, pcsc_reader):
     window = kiosk_window
     visitor.start("en")
-    assert "Place your My Number card" in window.identity.title.text()
-    visitor.click(window.identity.no_card)
     visitor.answer(*MOVING_IN)
     visitor.wait_for(window.result)
     assert "Moving-in notification" in "\n".join(window.visible_texts())
-    visitor.click(window.result.print)
+    assert window.result.no_card.text() == "Continue without a card"
+    visitor.without_card()
+    visitor.answer("none")  # the priority question: printing then starts by itself
     visitor.wait_for(window.done)
     assert window.done.ticket.text().startswith("A-")
     assert "take your My Number card" not in window.done.reminders.text()
+    assert not window.done.holding_for_card and not window.done.take_card.isVisible()
     [form] = printed(window, "forms")
     text = pdf_text(form)
     assert "住民異動届" in text and "Your visit today" in text  # the cover in English
@@ -127,7 +146,7 @@ def test_moving_in_without_a_card(visitor, kiosk_window, pcsc_reader):
 
 def test_a_wrong_pin_shows_the_tries_the_card_reports(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    visitor.start("en")
+    to_pin(visitor, "certificate", "juminhyo")
     visitor.enter_pin("9999")
     visitor.qtbot.waitUntil(lambda: "2 tries left" in window.pin.notice.text(), timeout=10_000)
     assert "2 tries left" in window.pin.tries.text()
@@ -139,7 +158,7 @@ def test_a_wrong_pin_shows_the_tries_the_card_reports(visitor, kiosk_window, vir
 
 def test_a_second_wrong_pin_stops_the_kiosk_asking(visitor, kiosk_window, virtual_card):
     window = kiosk_window
-    visitor.start("en")
+    to_pin(visitor, "certificate", "juminhyo")
     visitor.enter_pin("9999")
     visitor.qtbot.waitUntil(lambda: "2 tries left" in window.pin.notice.text(), timeout=10_000)
     visitor.enter_pin("8888")
@@ -147,7 +166,8 @@ def test_a_second_wrong_pin_stops_the_kiosk_asking(visitor, kiosk_window, virtua
     assert not window.pin.keys["1"].isEnabled()
     assert virtual_card.tries_left == 1
     visitor.click(window.pin.no_card)
-    visitor.wait_for(window.question)
+    visitor.wait_for(window.question)  # on without the card: the question after the card
+    assert window.question.question_id == "priority"
     assert window.visit is not None and window.visit.person is None
 
 
@@ -155,6 +175,11 @@ def test_a_second_wrong_pin_stops_the_kiosk_asking(visitor, kiosk_window, virtua
 def test_a_card_with_one_try_left_is_never_verified(visitor, kiosk_window, virtual_card):
     window = kiosk_window
     visitor.start("en")
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(window.result.card)
+    visitor.wait_for(window.identity)
+    assert "Place your My Number card" in window.identity.title.text()
     visitor.qtbot.waitUntil(
         lambda: "Only one PIN try" in window.identity.notice.text(), timeout=10_000
     )
@@ -166,7 +191,6 @@ def test_a_card_with_one_try_left_is_never_verified(visitor, kiosk_window, virtu
 def test_a_double_tap_answers_only_one_question(visitor, kiosk_window, pcsc_reader):
     window = kiosk_window
     visitor.start("en")
-    visitor.click(window.identity.no_card)
     visitor.answer("move_in")
     # The second tap of a double tap lands on the next question's first answer.
     visitor.click(window.question.choice_buttons["other_municipality"])

@@ -41,8 +41,9 @@ MOVING_IN = [
     ("children", "yes"),
     ("insurance", "national"),
     ("cards", "all"),
-    ("priority", "pregnancy"),  # asked at the end of every path
+    ("priority", "pregnancy"),  # asked after the card step, on every path
 ]
+BEFORE_THE_CARD = MOVING_IN[:-1]
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,6 @@ def test_speech_that_is_no_answer_is_not_chosen_for_the_visitor(
     ) as window:
         visitor = Visitor(qtbot, window)
         visitor.start("ko")
-        visitor.click(window.identity.no_card)
         qtbot.waitUntil(lambda: window.question.notice.text() != "", timeout=30_000)
         assert window.question.question_id == "purpose"
         assert window.visit is not None and window.visit.answers == {}
@@ -141,9 +141,12 @@ def test_a_visitor_completes_moving_in_by_voice_only(
     ) as window:
         visitor = Visitor(qtbot, window)
         visitor.start("ko", voice_guide=True)
-        visitor.click(window.identity.no_card)
-        # From here on nothing is touched: the kiosk listens on every question.
+        # From here on only "without the card" is touched: the kiosk listens on every question.
         visitor.wait_for(window.result, timeout=60_000)
+        assert window.visit is not None
+        assert window.visit.answers == dict(BEFORE_THE_CARD)
+        visitor.without_card()  # then the priority question, by voice too
+        visitor.wait_for(window.done, timeout=60_000)
         assert window.visit is not None
         assert window.visit.answers == dict(MOVING_IN)
         assert window.visit.used_voice  # counted in the statistics
@@ -169,9 +172,10 @@ def test_a_likely_answer_is_asked_back_and_confirmed_by_voice(
     ) as window:
         visitor = Visitor(qtbot, window)
         visitor.start("ko")
-        visitor.click(window.identity.no_card)
         # The kiosk listens on its own here; "기타" is likely, so it asks, then hears "네".
-        qtbot.waitUntil(lambda: window.question.question_id != "purpose", timeout=30_000)
+        # ("Other" has no more questions before the card: the result screen comes next.)
+        qtbot.waitUntil(lambda: window.current_screen() is not window.question, timeout=30_000)
+        assert window.current_screen() is window.result
         assert window.visit is not None and window.visit.answers == {"purpose": "other"}
         asked = [t for t in speaker.texts("ko") if "맞습니까" in t]
         assert asked and window.texts.choice("purpose", "other") in asked[0]

@@ -28,7 +28,6 @@ def test_without_the_voice_guide_nothing_is_said(guided):
     visitor, speaker = guided
     window = visitor.window
     visitor.start("en")
-    visitor.click(window.identity.no_card)
     visitor.answer("move_in")
     visitor.wait_for(window.question)
     assert speaker.said == []
@@ -53,11 +52,11 @@ def test_volume_steps_are_said_and_the_next_visitor_starts_at_the_default(guided
     visitor, speaker = guided
     window = visitor.window
     visitor.start("en")
-    visitor.click(window.identity.volume_up)  # from the default 0.9
+    visitor.click(window.question.volume_up)  # from the default 0.9
     assert speaker.volume == 1.0
     assert speaker.texts("en")[-1] == "Volume 4 of 4"
-    visitor.click(window.identity.volume_down)
-    visitor.click(window.identity.volume_down)
+    visitor.click(window.question.volume_down)
+    visitor.click(window.question.volume_down)
     assert speaker.volume == VOLUME_STEPS[1]
     assert speaker.texts("en")[-1] == "Volume 2 of 4"
     assert window.guide.on, "changing the volume is asking for the voice"

@@ -125,6 +125,7 @@ class VirtualMyNumberCard:
         self.delay = delay
         self.log: list[str] = []
         self.resets = 0
+        self.pin_entries = 0  # VERIFY commands that carried a PIN (tests count PIN entries)
         self._selected_ap = False
         self._ef: int | None = None
         self._verified = False
@@ -222,6 +223,7 @@ class VirtualMyNumberCard:
             return b"", SW_AUTH_BLOCKED
         if not command.data:
             return b"", SW_OK if self._verified else SW_PIN_COUNTER | self.tries_left
+        self.pin_entries += 1
         self._verified = hmac.compare_digest(command.data, self.persona.pin.encode("ascii"))
         self.tries_left = MAX_PIN_TRIES if self._verified else self.tries_left - 1
         return b"", SW_OK if self._verified else SW_PIN_COUNTER | self.tries_left

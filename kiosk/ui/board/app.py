@@ -6,7 +6,8 @@ import logging
 
 from PySide6.QtCore import QTimer
 
-from kiosk.board import BOARD_LANGUAGES, Chime
+from kiosk.board import BOARD_LANGUAGES
+from kiosk.chime import Chime
 from kiosk.context import KioskContext
 from kiosk.i18n import Translations
 from kiosk.queue import QueueService, open_events

@@ -29,20 +29,21 @@ from kiosk.board import (
     BOARD_LANGUAGES,
     BoardModel,
     Call,
-    Chime,
     call_speech,
     counter_text,
     recent_counter_text,
     todays_events,
     waiting_text,
 )
+from kiosk.chime import Chime
 from kiosk.config import Settings
 from kiosk.i18n import Translations
 from kiosk.queue import CategoryStatus, QueueEvents, QueueService
 from kiosk.resources import resource
 from kiosk.services import Speaker
 from kiosk.storage import QueueEvent
-from kiosk.ui.tasks import TaskRunner, ThreadBridge
+from kiosk.ui.board.staff_corner import staff_corner
+from kiosk.ui.tasks import Reloads, TaskRunner, ThreadBridge
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,7 @@ class BoardWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.model = BoardModel()
         self._loaded = False  # the first reload fills the lists without announcing
-        self._loading = False
-        self._again = False
+        self._reads = Reloads(self.runner, self._read, self._loaded_data, self._load_failed)
         self._closed = False
         self._flash_left = 0
         self._pending_speech: list[tuple[str, str]] = []
@@ -120,7 +120,7 @@ class BoardWindow(QMainWindow):
 
         calling = QVBoxLayout()
         calling.setSpacing(16)
-        body.addLayout(calling, 3)
+        body.addLayout(calling, 1)
         self.main = QFrame()
         self.main.setObjectName("callMain")
         main = QVBoxLayout(self.main)
@@ -141,7 +141,7 @@ class BoardWindow(QMainWindow):
 
         side = QVBoxLayout()
         side.setSpacing(16)
-        body.addLayout(side, 2)
+        body.addLayout(side, 1)
         recent_box = QFrame()
         recent_box.setObjectName("panel")
         recent = QVBoxLayout(recent_box)
@@ -173,14 +173,18 @@ class BoardWindow(QMainWindow):
         self.waiting_layout = QVBoxLayout(waiting_box)
         self.waiting_layout.setContentsMargins(24, 16, 24, 16)
         self.waiting_layout.addLayout(
-            _pair("panelTitle", self._both("board.heading.waiting")).layout
+            _Pair("panelTitle", self._both("board.heading.waiting"), side_by_side=True).layout
         )
         self.waiting_rows: dict[str, _WaitingRow] = {}
         self.waiting_grid = QGridLayout()
-        self.waiting_grid.setVerticalSpacing(8)
+        self.waiting_grid.setVerticalSpacing(4)
         self.waiting_layout.addLayout(self.waiting_grid)
         self.waiting_layout.addStretch(1)
         side.addWidget(waiting_box, 5)
+        # [board] show_staff_calls: floats in the bottom right corner, outside the layout
+        self.staff_corner = staff_corner(self.settings, self.service.store, self.texts, self.runner)
+        if self.staff_corner is not None:
+            self.staff_corner.float_over(root)
         self.setCentralWidget(root)
 
     def _timers(self, refresh_ms: int) -> None:
@@ -206,39 +210,22 @@ class BoardWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the status and today's recent events on the pool (then show them)."""
-        if self._closed:
-            return
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        service = self.service
+        self._reads.reload()
 
-        def read() -> tuple[list[CategoryStatus], list[QueueEvent]]:
-            return service.status(), todays_events(service.store)
-
-        self.runner.submit(read, self._loaded_data, self._load_failed)
+    def _read(self) -> tuple[list[CategoryStatus], list[QueueEvent]]:  # on the pool
+        return self.service.status(), todays_events(self.service.store)
 
     def _loaded_data(self, data: tuple[list[CategoryStatus], list[QueueEvent]]) -> None:
         status, events = data
-        self._loading = False
         self.model.set_status(status)
         new = self.model.apply(events)
         if self._loaded:
             self._announce(new)
         self._loaded = True
         self.show_model()
-        self._reload_again()
 
     def _load_failed(self, error: Exception) -> None:
-        self._loading = False
         log.warning("the board could not read the queue: %s", getattr(error, "code", error))
-        self._reload_again()
-
-    def _reload_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.reload()
 
     def _on_event(self, event: QueueEvent) -> None:
         if self._closed:
@@ -361,11 +348,14 @@ class BoardWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self._reads.close()
         if self.events is not None:
             self.events.close()
             self.events = None
         for timer in (self.refresh_timer, self.settle_timer, self.flash_timer, self.speech_timer):
             timer.stop()
+        if self.staff_corner is not None:
+            self.staff_corner.shutdown()
         self.runner.cancel_all()
         self.runner.wait()
         if self.chime is not None:
@@ -380,15 +370,23 @@ def _label(role: str, text: str = "") -> QLabel:
 
 
 class _Pair:
-    """One text in each board language, the first above the others (smaller)."""
+    """One text in each board language, the first above the others (or beside them, for
+    short titles: the height the English needs at 5 m is found there)."""
 
-    def __init__(self, role: str, texts: Sequence[str] = (), count: int = 2) -> None:
-        self.layout = QVBoxLayout()
-        self.layout.setSpacing(0)
+    def __init__(
+        self, role: str, texts: Sequence[str] = (), count: int = 2, *, side_by_side: bool = False
+    ) -> None:
+        self.layout = QHBoxLayout() if side_by_side else QVBoxLayout()
+        self.layout.setSpacing(32 if side_by_side else 0)
         self.labels = [_label(role if i == 0 else f"{role}En") for i in range(count)]
         for widget in self.labels:
-            widget.setWordWrap(True)  # a long text wraps instead of widening the window
-            self.layout.addWidget(widget)
+            widget.setWordWrap(not side_by_side)  # a long text wraps, not widening the window
+            if side_by_side:
+                self.layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignBaseline)
+            else:
+                self.layout.addWidget(widget)
+        if side_by_side:
+            self.layout.addStretch(1)
         self.set(texts)
 
     def set(self, texts: Sequence[str]) -> None:

@@ -15,6 +15,7 @@ from kiosk.printing import configured_printer
 from kiosk.queue import QueueService, open_events
 from kiosk.resources import resource
 from kiosk.staff import StaffAccounts
+from kiosk.staff_calls import open_staff_call_watch
 from kiosk.storage import Store
 from kiosk.supervision import Supervision
 from kiosk.tickets import ticket_printer_from_settings
@@ -71,6 +72,7 @@ def run_counter(context: KioskContext, *, windowed: bool) -> int:
             idle_seconds=settings.counter_app.idle_sign_out_seconds,
             counter=settings.counter_app.counter,
             supervision=supervision,
+            watch_calls=lambda changed: open_staff_call_watch(store, changed),
         )
         if windowed:
             window.resize(*WINDOWED_SIZE)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -35,6 +36,15 @@ from kiosk.ui.counter.visit_panel import VisitPanel, label
 from kiosk.ui.tasks import TaskRunner
 
 ACTIVE = ("called", "serving")  # a ticket the desk is still busy with
+# Function keys: a keyboard-wedge scanner never types them, so a scanned code cannot press
+# them, and they work whichever field has the focus (docs/counter.md).
+SHORTCUTS = {
+    "desk.call_next": "F1",
+    "desk.call_again": "F2",
+    "desk.start": "F3",
+    "desk.done": "F4",
+    "desk.no_show": "F5",
+}
 
 
 class DeskPage(QWidget):
@@ -81,9 +91,13 @@ class DeskPage(QWidget):
         return self.texts.text(f"counter.{key}", **values)
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
+        """A button; one with a shortcut says its key ("次の方を呼ぶ (F1)")."""
         button = QPushButton(self.t(key))
         button.setObjectName(key.replace(".", "_"))
         button.clicked.connect(slot)
+        if shortcut := SHORTCUTS.get(key):
+            button.setText(self.t("shortcuts.button", label=self.t(key), shortcut=shortcut))
+            button.setShortcut(QKeySequence(shortcut))
         return button
 
     def _build_scan(self) -> QWidget:
@@ -271,16 +285,18 @@ class DeskPage(QWidget):
         tickets, now = result  # the database's clock, like the tickets' times
         chosen = self._selected()
         self.waiting_list.clear()
-        for ticket in tickets:
+        for position, ticket in enumerate(tickets, start=1):  # in call order (``desk.waiting``)
             minutes = max(0, int((now - ticket.issued_at).total_seconds() // 60))
-            mark = f"  {self.t('desk.priority_mark')}" if ticket.priority else ""
-            text = f"{ticket.code}{mark}　{self.t('desk.waited', minutes=minutes)}"
+            mark = f" {self.t('desk.priority_mark')}" if ticket.priority else ""
+            waited = self.t("desk.waited", minutes=minutes)
+            text = self.t("queue_order.row", n=position, code=ticket.code, mark=mark, waited=waited)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ticket)
             self.waiting_list.addItem(item)
             if chosen is not None and ticket.id == chosen.id:
                 item.setSelected(True)
-        self.waiting_box.setTitle(self.t("desk.waiting", n=len(tickets)))
+        title = self.t("desk.waiting", n=len(tickets))
+        self.waiting_box.setTitle(f"{title} — {self.t('queue_order.heading_note')}")
         self._update_buttons()
 
     # -- actions --------------------------------------------------------------------

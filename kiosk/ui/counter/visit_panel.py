@@ -69,6 +69,9 @@ class VisitPanel(QScrollArea):
         self.summary = label(role="visitSummary")
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.summary)
+        # Said by the visitor at the kiosk: above the card data, in words and a sign.
+        self.to_correct = label(self._t("visit_flags.details_to_correct"), role="visitToCorrect")
+        self.layout_.addWidget(self.to_correct)
         self._build_person()
         self._build_correction()
         self.sections: list[QGroupBox] = []
@@ -148,6 +151,7 @@ class VisitPanel(QScrollArea):
                 time=f"{view.started_at.astimezone():%H:%M}",
             )
         )
+        self.to_correct.setVisible(view.details_to_correct)
         self._show_person(view)
         self.procedures.setText(self._procedures_text(view))
         answers = [f"・{a.question}\n　→ {a.answer}" for a in view.answers]
@@ -219,6 +223,7 @@ class VisitPanel(QScrollArea):
             self.correction_row,
             self.no_card,
             self.reprint_button,
+            self.to_correct,
         )
         for box in hidden:
             box.setVisible(False)

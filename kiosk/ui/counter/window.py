@@ -39,6 +39,7 @@ from kiosk.ui.tasks import TaskRunner, ThreadBridge
 
 if TYPE_CHECKING:
     from kiosk.supervision import Supervision
+    from kiosk.ui.counter.supervisor import WatchCalls
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class CounterWindow(QMainWindow):
         supervision: Supervision | None = None,
         runner: TaskRunner | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        watch_calls: WatchCalls | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -84,7 +86,7 @@ class CounterWindow(QMainWindow):
         self.counter: str | None = None
         self._closed = False
         self.setWindowTitle(self._t("app.title"))
-        self._build(supervision)
+        self._build(supervision, watch_calls)
         self._start_timers()
         if events is not None:
             self._bridge = ThreadBridge(self)
@@ -100,7 +102,7 @@ class CounterWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------------
 
-    def _build(self, supervision: Supervision | None) -> None:
+    def _build(self, supervision: Supervision | None, watch_calls: WatchCalls | None) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(self._build_bar())
@@ -122,8 +124,11 @@ class CounterWindow(QMainWindow):
         if supervision is not None:
             from kiosk.ui.counter.supervisor import SupervisorPanel
 
-            self.supervisor = SupervisorPanel(supervision, self.runner, self.texts)
+            self.supervisor = SupervisorPanel(
+                supervision, self.runner, self.texts, watch_calls=watch_calls
+            )
             self.supervisor.activity.connect(self.touch)
+            self.supervisor.calls_open.connect(self._show_calls_open)
         for page in (self.signin, self.code_page, self.pick, self.tabs):
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
@@ -315,6 +320,14 @@ class CounterWindow(QMainWindow):
         if self.session is not None:
             self.settle_timer.start()
 
+    def _show_calls_open(self, count: int) -> None:
+        """Staff calls waiting: said in the supervisor's tab title, seen from the desk too."""
+        index = self.tabs.indexOf(self.supervisor) if self.supervisor is not None else -1
+        if index >= 0:
+            title = self._t("tabs.supervisor")
+            calls = self.texts.text("supervisor.calls.tab_open", n=count) if count else ""
+            self.tabs.setTabText(index, f"{title}  {calls}" if calls else title)
+
     # -- closing ----------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -333,6 +346,8 @@ class CounterWindow(QMainWindow):
         if self.events is not None:
             self.events.close()
             self.events = None
+        if self.supervisor is not None:
+            self.supervisor.shutdown()
         self.idle_timer.stop()
         self.settle_timer.stop()
         self.code_timer.stop()

@@ -15,6 +15,7 @@ FIELDS = ("name", "address", "birth_date", "sex")
 
 class ConfirmScreen(ScreenFrame):
     confirmed = Signal()
+    something_wrong = Signal()  # go on; the counter sees a flag and corrects it there
     back_requested = Signal()
     details_requested = Signal()
 
@@ -34,6 +35,10 @@ class ConfirmScreen(ScreenFrame):
         grid.setColumnStretch(1, 1)
         self.body.addStretch(1)
         self.body.addLayout(grid)
+        self.number = label(role="status")
+        mark_private(self.number)  # the masked My Number, when it was read
+        self.number.hide()
+        self.body.addWidget(self.number)
         # Personal data is not read aloud unprompted (others may hear): on request only.
         self.read_details = QPushButton()
         self.read_details.setObjectName("secondary")
@@ -42,8 +47,9 @@ class ConfirmScreen(ScreenFrame):
         self.body.addSpacing(24)
         self.body.addWidget(self.read_details, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addStretch(2)
-        self.back = self.footer_button("secondary", self.back_requested, 1)
-        self.ok = self.footer_button("primary", self.confirmed, 2)
+        self.back = self.footer_button("secondary", self.back_requested, 2)
+        self.wrong = self.footer_button("secondary", self.something_wrong, 3)
+        self.ok = self.footer_button("primary", self.confirmed, 4)
 
     def retranslate(self, texts: Translations) -> None:
         self.title.setText(texts.text("ui.confirm.title"))
@@ -51,11 +57,17 @@ class ConfirmScreen(ScreenFrame):
             self.names[field].setText(texts.text(f"ui.confirm.{field}"))
         self.back.setText(texts.text("ui.common.back"))
         self.ok.setText(texts.text("ui.confirm.ok"))
+        self.wrong.setText(texts.text("ui.confirm.something_wrong"))
         self.read_details.setText(texts.text("ui.confirm.read_details"))
 
     def details_speech(self) -> str:
         """Each field's name and value, to be read aloud when the visitor asks."""
         return "\n".join(f"{self.names[f].text()}: {self.values[f].text()}" for f in FIELDS)
+
+    def show_number(self, masked: str, texts: Translations) -> None:
+        """Say the My Number was read, showing only its last 4 digits ("" hides it)."""
+        self.number.setText(texts.text("ui.confirm.number_read", masked=masked) if masked else "")
+        self.number.setVisible(bool(masked))
 
     def show_person(self, person: Person, texts: Translations) -> None:
         self.values["name"].setText(person.name)
@@ -66,3 +78,5 @@ class ConfirmScreen(ScreenFrame):
     def wipe(self) -> None:
         for value in self.values.values():
             value.clear()
+        self.number.clear()
+        self.number.hide()

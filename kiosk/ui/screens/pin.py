@@ -39,6 +39,8 @@ class PinScreen(ScreenFrame):
         row.addLayout(left, 1)
         row.addLayout(self._keypad())
         self.body.addLayout(row, 1)
+        # A message beside the keypad matters more than the hint: it takes the hint's room.
+        self.notice.shown.connect(lambda _text: self.hint.hide())
         self.back = self.footer_button("secondary", self.back_requested, 1)
         self.no_card = self.footer_button("primary", self.no_card_chosen, 2)
         self._refresh()
@@ -83,6 +85,7 @@ class PinScreen(ScreenFrame):
         """Ready for a fresh PIN; shows the tries the card reported."""
         self.clear()
         self.notice.clear_message()
+        self.hint.show()
         self.status.clear()
         self.tries.setText(
             self._texts.text("ui.pin.tries_left", n=tries_left)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
 from kiosk.catalog import Question
 from kiosk.i18n import Translations
 from kiosk.resources import resource
+from kiosk.ui.choice_box import ChoiceBox
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 HINT_EXAMPLES = 2
@@ -58,24 +59,13 @@ class QuestionScreen(ScreenFrame):
         self._shown = QElapsedTimer()
 
     def _confirm_box(self) -> QFrame:
-        box = QFrame()
-        box.setObjectName("confirmBox")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(28, 20, 28, 20)
-        self.confirm_question = label(role="confirmQuestion")
-        self.confirm_hint = label(role="hint")
-        for widget in (self.confirm_question, self.confirm_hint):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(widget)
-        row = QHBoxLayout()
-        row.setSpacing(24)
-        self.confirm_yes = WrapButton(role="primary")
-        self.confirm_no = WrapButton(role="secondary")
+        box = ChoiceBox(
+            "confirmBox", ("confirmQuestion", "hint"), left="primary", right="secondary"
+        )
+        self.confirm_question, self.confirm_hint = box.texts
+        self.confirm_yes, self.confirm_no = box.left, box.right
         self.confirm_yes.clicked.connect(lambda: self.confirmed.emit(True))
         self.confirm_no.clicked.connect(lambda: self.confirmed.emit(False))
-        row.addWidget(self.confirm_yes, 1)
-        row.addWidget(self.confirm_no, 1)
-        layout.addLayout(row)
         box.hide()
         return box
 

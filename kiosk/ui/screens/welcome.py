@@ -12,7 +12,7 @@ from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 class WelcomeScreen(ScreenFrame):
     start_requested = Signal()
-    language_chosen = Signal(str)
+    language_chosen = Signal(str)  # a language button: the visit starts in that language
 
     def __init__(self, languages: dict[str, str]) -> None:
         """``languages`` maps each offered code to its name in that language."""
@@ -40,7 +40,7 @@ class WelcomeScreen(ScreenFrame):
             button.setObjectName("language")
             button.setCheckable(True)
             button.setAccessibleName(name)
-            button.clicked.connect(lambda _checked=False, c=code: self.language_chosen.emit(c))
+            button.clicked.connect(lambda _checked=False, c=code: self._language_touched(c))
             group.addButton(button)
             row.addWidget(button)
             self.language_buttons[code] = button
@@ -52,6 +52,10 @@ class WelcomeScreen(ScreenFrame):
         self.voice_guide.setMinimumHeight(120)
         self.voice_guide.hide()  # shown when the kiosk can speak
         self.footer.addWidget(self.voice_guide, 1)
+
+    def _language_touched(self, code: str) -> None:
+        self.language_chosen.emit(code)
+        self.start_requested.emit()  # one touch: the language is the start
 
     def retranslate(self, texts: Translations, ward_name: str) -> None:
         self.title.setText(texts.text("ui.welcome.title", ward=ward_name))

@@ -142,7 +142,8 @@ def test_staff_mark_a_waiting_ticket_priority(qtbot, window, world):
     qtbot.waitUntil(lambda: desk.waiting_list.count() == 2, timeout=WAIT_MS)
     desk.waiting_list.item(1).setSelected(True)
     click(qtbot, desk.priority_button)
-    qtbot.waitUntil(lambda: "優先" in desk.waiting_list.item(1).text(), timeout=WAIT_MS)
+    # The list is in call order: A-002 now goes first.
+    qtbot.waitUntil(lambda: "A-002 ［優先］" in desk.waiting_list.item(0).text(), timeout=WAIT_MS)
     assert world.store.find_ticket("A-002").priority
     click(qtbot, desk.call_next_button)
     qtbot.waitUntil(

@@ -83,6 +83,7 @@ def values(chart: BarChart) -> list[tuple[str, tuple[float | None, ...]]]:
 
 
 def signed_in(qtbot: Any, panel: SupervisorPanel, office: Office) -> SupervisorPanel:
+    panel.setCurrentWidget(panel.counters_tab)  # these tests start there (calls come first)
     panel.set_member(office.boss)
     settle(qtbot, panel)
     return panel
@@ -307,6 +308,7 @@ def test_pin_dialogs_check_before_anything_is_sent(qtbot, panel, office):
 
 
 def test_a_member_who_is_not_a_supervisor_is_refused(qtbot, panel, office):
+    panel.setCurrentWidget(panel.counters_tab)
     panel.set_member(office.clerk)
     settle(qtbot, panel)
     refused = "この操作は監督者のみ行えます。監督者のアカウントでサインインしてください。"
@@ -363,7 +365,9 @@ def test_every_action_reports_activity(qtbot, panel, office):
         panel.counters_tab.refresh_button.click()
     bar = panel.tabBar()
     with qtbot.waitSignal(panel.activity, timeout=1_000):
-        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+        qtbot.mouseClick(
+            bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(panel.indexOf(panel.staff_tab)).center()
+        )
     settle(qtbot, panel)
     assert panel.currentWidget() is panel.staff_tab
     panel.staff_tab.select("S001")

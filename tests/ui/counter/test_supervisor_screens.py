@@ -19,7 +19,7 @@ from tests.ui.xvfb import run_module_on, xvfb
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "artifacts" / "counter"
 SIZES = ("1366x768", "1920x1080")
-TABS = ("counters", "staff", "access_log", "kiosks", "today")
+TABS = ("calls", "counters", "staff", "access_log", "kiosks", "today")
 
 
 @pytest.mark.xvfb
@@ -115,6 +115,8 @@ def _realistic_day(office: object) -> None:
     )
     clock.now = at(DAY, 16, 5)
     office.supervision.set_counter_open(office.boss, "children", False)
+    store.raise_staff_call(kiosk_id="kita-1f-02", screen="pin", language="en")
+    store.raise_staff_call(kiosk_id="kita-1f-01", screen="question", language="ko")
 
 
 def main(out: Path, size: str) -> int:
