@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import Translations
 from kiosk.ui.countdown import Countdown
+from kiosk.ui.style import px
 from kiosk.ui.widgets import WrapButton, label
 
 
@@ -22,14 +23,14 @@ class IdleOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         box = QFrame(self)
         box.setObjectName("idleBox")
-        box.setMaximumWidth(1100)
+        box.setMaximumWidth(px(1100))
         inner = QVBoxLayout(box)
-        inner.setContentsMargins(56, 48, 56, 48)
-        inner.setSpacing(32)
+        inner.setContentsMargins(px(56), px(48), px(56), px(48))
+        inner.setSpacing(px(32))
         self.title = label(role="title")
         self.body = label(role="body")
         self.more = WrapButton(role="primary")
-        self.more.setMinimumHeight(150)
+        self.more.setMinimumHeight(px(150))
         for widget in (self.title, self.body):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             inner.addWidget(widget)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 from kiosk.i18n import Translations
 from kiosk.person import Person
 from kiosk.ui.format import format_date
+from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
 FIELDS = ("name", "address", "birth_date", "sex")
@@ -22,8 +23,8 @@ class ConfirmScreen(ScreenFrame):
     def __init__(self) -> None:
         super().__init__("confirm")
         grid = QGridLayout()
-        grid.setHorizontalSpacing(40)
-        grid.setVerticalSpacing(28)
+        grid.setHorizontalSpacing(px(40))
+        grid.setVerticalSpacing(px(28))
         self.names: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
         for row, field in enumerate(FIELDS):
@@ -44,7 +45,7 @@ class ConfirmScreen(ScreenFrame):
         self.read_details.setObjectName("secondary")
         self.read_details.clicked.connect(self.details_requested)
         self.read_details.hide()
-        self.body.addSpacing(24)
+        self.body.addSpacing(px(24))
         self.body.addWidget(self.read_details, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addStretch(2)
         self.back = self.footer_button("secondary", self.back_requested, 2)

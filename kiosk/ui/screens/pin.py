@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.i18n import Translations
+from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
 PIN_LENGTH = 4
@@ -29,13 +30,13 @@ class PinScreen(ScreenFrame):
         # so the whole screen fits a 1280x1024 display with the buttons in reach.
         self.outer.removeWidget(self.notice)
         left = QVBoxLayout()
-        left.setSpacing(24)
+        left.setSpacing(px(24))
         left.addStretch(1)
         for widget in (self.hint, self.tries, self.dots, self.status, self.notice):
             left.addWidget(widget)
         left.addStretch(1)
         row = QHBoxLayout()
-        row.setSpacing(48)
+        row.setSpacing(px(48))
         row.addLayout(left, 1)
         row.addLayout(self._keypad())
         self.body.addLayout(row, 1)
@@ -47,7 +48,7 @@ class PinScreen(ScreenFrame):
 
     def _keypad(self) -> QGridLayout:
         grid = QGridLayout()
-        grid.setSpacing(14)
+        grid.setSpacing(px(14))
         self.keys: dict[str, QPushButton] = {}
         for index, digit in enumerate("123456789"):
             self._add_key(grid, digit, "keyHome" if digit == "5" else "key", index // 3, index % 3)

@@ -9,6 +9,7 @@ from kiosk.catalog import Question
 from kiosk.i18n import Translations
 from kiosk.resources import resource
 from kiosk.ui.choice_box import ChoiceBox
+from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 HINT_EXAMPLES = 2
@@ -35,7 +36,7 @@ class QuestionScreen(ScreenFrame):
         self.body.addStretch(1)
         self._choices_box = QWidget()
         self._grid = QGridLayout(self._choices_box)
-        self._grid.setSpacing(24)
+        self._grid.setSpacing(px(24))
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self._choices_box)
         self.confirm_box = self._confirm_box()  # in the answers' place while it is shown

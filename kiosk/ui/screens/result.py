@@ -50,7 +50,7 @@ class ResultScreen(ScreenFrame):
 
     def _page_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(24)
+        row.setSpacing(px(24))
         self.previous_page = WrapButton(role="pageButton")
         self.next_page = WrapButton(role="pageButton")
         self.page_label = label(role="status", wrap=False)

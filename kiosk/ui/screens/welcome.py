@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton
 
 from kiosk.i18n import Translations
 from kiosk.resources import resource
+from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
 
@@ -24,14 +25,14 @@ class WelcomeScreen(ScreenFrame):
             self.body.addWidget(widget)
         self.body.addStretch(1)
         self.start = WrapButton(role="primary")
-        self.start.setMinimumHeight(160)
+        self.start.setMinimumHeight(px(160))
         self.start.clicked.connect(self.start_requested)
         self.body.addWidget(self.start)
         self.languages_label = label(role="hint")
         self.languages_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.languages_label)
         row = QHBoxLayout()
-        row.setSpacing(24)
+        row.setSpacing(px(24))
         row.addStretch(1)
         self.language_buttons: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
@@ -49,7 +50,7 @@ class WelcomeScreen(ScreenFrame):
         # Near the bottom edge, where a visitor who cannot see the screen finds it by touch.
         self.voice_guide = WrapButton(role="voiceGuide")
         self.voice_guide.set_icon(str(resource("ui", "speaker.svg")))
-        self.voice_guide.setMinimumHeight(120)
+        self.voice_guide.setMinimumHeight(px(120))
         self.voice_guide.hide()  # shown when the kiosk can speak
         self.footer.addWidget(self.voice_guide, 1)
 
