@@ -44,6 +44,11 @@ class Interview:
         return not self._card_done and self.current is None
 
     @property
+    def past_card_step(self) -> bool:
+        """The card step is done: the questions now shown come after it."""
+        return self._card_done
+
+    @property
     def answers(self) -> dict[str, str]:
         return dict(self._history) | self._from_card
 

@@ -139,10 +139,6 @@ class VisitEnd:
 
     # -- "please take your card" ----------------------------------------------
 
-    def _hold_for_card(self) -> None:
-        self.done.hold_for_card(self.texts)
-        self._start_reminders()
-
     def _start_reminders(self) -> None:
         self._reminders_left = CARD_REMINDERS
         self._remind_of_card()

@@ -261,14 +261,10 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         if interview.back():
             visit.answers = interview.answers
             self.show_question()
-        elif self.current_screen() is self.question and not interview.card_step_due:
+        elif self.current_screen() is self.question and interview.past_card_step:
             self._back_to_card_step()
         else:
-            self.show_welcome_or_stay()
-
-    def show_welcome_or_stay(self) -> None:
-        """Back from the first question: the visit's start (nothing is lost by it)."""
-        self.ask_restart()
+            self.ask_restart()  # back from the first question: start over, if the visitor agrees
 
     def show_result(self) -> None:
         visit, interview = self.visit, self.interview

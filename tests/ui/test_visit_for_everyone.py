@@ -317,3 +317,14 @@ def test_the_start_over_box_is_read_aloud_with_the_voice_guide(qtbot, kiosk_cont
         visitor.click(window.question.restart_button)
         said = "\n".join(speaker.texts())
         assert "Start over?" in said and "Yes, start over" in said and "No, continue" in said
+
+
+def test_back_on_the_first_question_asks_before_starting_over(qtbot, kiosk_window):
+    window = kiosk_window
+    visitor = Visitor(qtbot, window)
+    visitor.start("en")
+    qtbot.wait(window.question.tap_guard_ms + 50)
+    visitor.click(window.question.back)
+    assert window.restart_box.isVisible() and window.visit is not None
+    visitor.click(window.restart_box.no)
+    assert window.current_screen() is window.question and window.visit is not None
