@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.common import Row
 from kiosk.catalog import Catalog
 from kiosk.config import Settings
-from kiosk.guidance import guidance
+from kiosk.guidance import guidance, route_summary
 from kiosk.i18n import Translations
 from kiosk.speech.speaker import KioskSpeaker
 from kiosk.speech.voices import Voices
@@ -55,11 +55,12 @@ def screens(language: str) -> list[str]:
 
 def result_screen(texts: Translations) -> str:
     steps = guidance(Catalog.load(), Settings(), texts, MOVING_IN)
-    lines = [texts.text("ui.result.title")]
+    lines = [route_summary(texts, steps)]
     for number, step in enumerate(steps, start=1):
         lines += [f"{number}. {step.name}", f"{texts.text('ui.result.counter')}: {step.counter}"]
         lines += [texts.text("ui.result.bring"), *step.bring]
-    return "\n".join([*lines, texts.text("ui.result.print")])
+    buttons = [texts.text(f"ui.result.{key}") for key in ("without_card", "with_card")]
+    return "\n".join([*lines, texts.text("ui.common.back"), *buttons])
 
 
 def first_audio(speaker: KioskSpeaker, heard: threading.Event, text: str, language: str) -> float:
