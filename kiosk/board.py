@@ -44,6 +44,7 @@ class Call:
     counter: str  # counter id, e.g. "resident"
     at: datetime
     again: bool = False
+    language: str = ""  # the visitor's, as chosen at the kiosk ("" when not known)
 
     @property
     def letter(self) -> str:
@@ -92,6 +93,7 @@ class BoardModel:
                     counter=event.counter,
                     at=event.at,
                     again=event.note == "again",
+                    language=event.language,
                 )
                 self._calls[event.id] = call
                 if event.id > before:

@@ -79,9 +79,14 @@ class WardSettings(_Section):
         return self.names.get(language, self.name)
 
 
+# The languages of Osaka's largest groups of residents, each named in its own script on the
+# welcome screen (docs/languages.md).
+DEFAULT_LANGUAGES = ("ja", "ja-easy", "en", "zh-Hans", "ko", "vi", "ne", "fil", "id", "pt-BR")
+
+
 class KioskSettings(_Section):
     id: str = Field("kiosk-1", min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    languages: list[str] = Field(default_factory=lambda: ["ja", "en"], min_length=1)
+    languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES), min_length=1)
     """Languages offered on the welcome screen, in order; each needs resources/i18n/<code>/."""
     idle_timeout_seconds: int = Field(60, ge=10, le=3600)
     """Seconds without a touch before the kiosk asks "Do you need more time?"."""

@@ -21,7 +21,7 @@ from typing import Protocol
 from kiosk.config import ConfigError
 from kiosk.context import KioskContext
 from kiosk.counter_access import Access, visit_access
-from kiosk.i18n import Translations, available_languages
+from kiosk.i18n import Translations, available_languages, language_name
 from kiosk.person import MAX_TEXT_LENGTH, Person, mask_individual_number, text_fault
 from kiosk.printing import JobOutcome
 from kiosk.queue import QueueService
@@ -324,9 +324,8 @@ class CounterDesk:
         ]
 
     def _language_name(self, code: str) -> str:
-        """The visitor's language by its own name, from the texts already loaded."""
-        texts = self.context.texts.get(code)
-        return texts.name if texts is not None else code
+        """The visitor's language as staff know it and by its own name: ベトナム語（Tiếng Việt）."""
+        return language_name(code, self.texts.language)
 
     def _counter_name(self, counter: str) -> str:
         return _text_or(lambda c: self.texts.text(f"catalog.counters.{c}"), counter)

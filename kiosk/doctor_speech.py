@@ -62,6 +62,9 @@ def spoken_check(report: VoiceReport) -> Check:
     if report.works:
         detail = f"{report.engine} voice {report.voice} speaks ({report.seconds} s test phrase)"
         return ok(name, detail)
+    if report.missing:
+        detail = "no installed voice speaks it: visitors see its texts without hearing them"
+        return warning(name, detail, f"install a {report.language} voice to have it read aloud")
     action = f"see ward-kiosk speech voices; fix speech.voices.{report.language}"
     if report.language.startswith("ja") and report.engine != "openjtalk":
         action = "install pyopenjtalk-plus for the Japanese voice, or " + action

@@ -59,5 +59,6 @@ def route_summary(texts: Translations, steps: Sequence[Step]) -> str:
     if not steps:
         return ""
     stops = [texts.text("ui.route.stop", number=n) for n in route(steps)]
-    key = "ui.route.summary_one" if len(steps) == 1 else "ui.route.summary"
-    return texts.text(key, count=len(steps), route=texts.text("ui.route.arrow").join(stops))
+    return texts.text(
+        "ui.route.summary", n=len(steps), route=texts.text("ui.route.arrow").join(stops)
+    )

@@ -8,10 +8,16 @@ back to Japanese rather than showing nothing.
 
 Texts are filled in by :class:`SafeFormatter`: only plain named fields such as
 ``{n}`` or ``{n:>3}``; a file that uses anything else is refused when it is loaded.
+
+A text that counts something may be given in CLDR's plural forms, as a table:
+``tries_left = { one = "1 try left", other = "{n} tries left" }``; the form is
+chosen by the value ``n`` with the language's plural rules (:mod:`kiosk.language`).
+A language needs only the forms CLDR gives it (Japanese: ``other`` alone).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import string
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.language import Language, LanguageFileError, is_plural_table
 from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 log = logging.getLogger(__name__)
@@ -74,6 +81,31 @@ def available_languages(folder: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in files_in(folder, ("i18n",), "*/language.toml"))
 
 
+@functools.lru_cache(maxsize=64)
+def language_info(code: str) -> Language | None:
+    """The locale and names of a language from its ``language.toml`` alone; None when the
+    kiosk has no such language (or its file is broken: loading its texts says why)."""
+    paths = files_in(None, ("i18n", code), "language.toml")
+    try:
+        table = read_toml(paths[-1]).get("language", {}) if paths else None
+        return Language.from_table(code, table, str(paths[-1])) if table is not None else None
+    except (TomlFileError, OSError, LanguageFileError) as e:
+        log.warning("language %s: %s", code, e)
+        return None
+
+
+def language_name(code: str, reader: str) -> str:
+    """A visitor's language named for a reader of ``reader`` (e.g. counter staff):
+    ベトナム語（Tiếng Việt）, やさしい日本語, Vietnamese (Tiếng Việt); the code if unknown."""
+    info = language_info(code)
+    if info is None:
+        return code
+    shown, own = info.name_in(language_info(reader) or reader), info.name
+    if shown == own:
+        return own
+    return f"{shown}（{own}）" if reader.partition("-")[0] in ("ja", "zh") else f"{shown} ({own})"
+
+
 def load_tree(language: str, folder: Path | None = None) -> dict[str, Any]:
     """All files of one language as one nested dict keyed by file name."""
     files = files_in(folder and folder / language, ("i18n", language))
@@ -105,7 +137,10 @@ def _check_texts(path: Path, table: Mapping[str, Any]) -> None:
 
 def _texts(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, str]]:
     for name, value in table.items():
-        if isinstance(value, Mapping):
+        if is_plural_table(value):
+            for form, text in value.items():
+                yield f"{prefix}{name}.{form}", text
+        elif isinstance(value, Mapping):
             yield from _texts(value, f"{prefix}{name}.")
         elif isinstance(value, str):
             yield f"{prefix}{name}", value
@@ -129,17 +164,36 @@ class Translations:
     fallback: dict[str, Any]
     folder: Path | None = None
     """The i18n folder the texts came from (None: the resources' one), for messages."""
+    meta: Language | None = None
+    """The language's locale and names (``language.toml``); None for a bare tree."""
 
     @classmethod
     def load(cls, language: str, folder: Path | None = None) -> Translations:
         tree = load_tree(language, folder)
         fallback = tree if language == REFERENCE_LANGUAGE else load_tree(REFERENCE_LANGUAGE, folder)
-        return cls(language, tree, fallback, folder)
+        where = str((folder or resource("i18n")) / language / "language.toml")
+        try:
+            meta = Language.from_table(language, tree["language"].get("language", {}), where)
+        except LanguageFileError as e:
+            raise TranslationError(str(e)) from None
+        return cls(language, tree, fallback, folder, meta)
+
+    @property
+    def info(self) -> Language:
+        """The language's CLDR locale and names; a bare tree counts as Japanese."""
+        if self.meta is None:
+            return Language.from_table(self.language, {"locale": "ja"}, "(no language.toml)")
+        return self.meta
 
     @property
     def name(self) -> str:
-        """The language's name in itself, e.g. 日本語 or English."""
-        return str(self.text("language.language.name"))
+        """The language's name in itself, e.g. 日本語, English or Tiếng Việt."""
+        return self.info.name
+
+    @property
+    def japanese(self) -> bool:
+        """Japanese or やさしい日本語 (era dates, the Japanese voice)."""
+        return self.info.japanese
 
     def raw(self, key: str) -> Any:
         value = _lookup(self.tree, key)
@@ -155,7 +209,10 @@ class Translations:
 
         A text that asks for a value not given raises TranslationError naming its file.
         """
-        template = str(self.raw(key))
+        raw = self.raw(key)
+        if is_plural_table(raw):
+            raw = self._plural_form(key, raw, values)
+        template = str(raw)
         if not values:
             return template
         try:
@@ -166,6 +223,16 @@ class Translations:
                 f"{self._file(key)}: {key.partition('.')[2]}: cannot fill in {template!r}"
                 f" ({type(e).__name__}: {e}); the values offered are: {given}"
             ) from None
+
+    def _plural_form(self, key: str, forms: Mapping[str, str], values: Mapping[str, object]) -> str:
+        """The form of a plural text for the count ``n`` among the values."""
+        n = values.get("n")
+        if not isinstance(n, int | float):
+            raise TranslationError(
+                f"{self._file(key)}: {key.partition('.')[2]}: a text in plural forms needs a"
+                " number n to choose its form"
+            )
+        return forms.get(self.info.plural_category(n)) or forms["other"]
 
     def _file(self, key: str) -> Path:
         """The file a text comes from: this language's, else the reference's."""
@@ -191,5 +258,6 @@ def leaf_keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, value in tree.items():
         key = f"{prefix}{name}"
-        keys |= leaf_keys(value, f"{key}.") if isinstance(value, dict) else {key}
+        nested = isinstance(value, dict) and not is_plural_table(value)
+        keys |= leaf_keys(value, f"{key}.") if nested else {key}
     return keys

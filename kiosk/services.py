@@ -44,6 +44,10 @@ class Speaker(Protocol):
 
     def say(self, text: str, language: str) -> None: ...
 
+    def speaks(self, language: str) -> bool:
+        """False once it is known that no installed voice speaks ``language``."""
+        ...
+
     def stop(self) -> None: ...
 
     def volume_for(self, language: str) -> float:

@@ -35,8 +35,10 @@ def assert_speaks(path: Path, text: str) -> Heard:
     """Not silent (most frames carry sound) and about as long as ``text`` takes to say."""
     heard = listen(path)
     letters = sum(not ch.isspace() for ch in text)
+    # A Han character is a whole syllable; espeak-ng's Mandarin says about two a second.
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
     assert heard.voiced > 0.4, f"{path.name}: only {heard.voiced:.0%} of it is audible"
-    low, high = 0.03 * letters, 0.45 * letters + 1.0
+    low, high = 0.03 * letters, 0.45 * (letters - han) + 0.6 * han + 1.0
     assert low <= heard.seconds <= high, (
         f"{path.name}: {heard.seconds:.1f} s for {letters} letters (expected {low:.1f}-{high:.1f})"
     )

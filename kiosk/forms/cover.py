@@ -32,12 +32,12 @@ from kiosk.forms.cover_blocks import (
     step_blocks,
     write,
 )
+from kiosk.forms.font_stacks import JAPANESE
 from kiosk.forms.layout import PAGE_H
-from kiosk.forms.render import Sheet
+from kiosk.forms.render import Drawn, Sheet
 from kiosk.guidance import Step, route
 from kiosk.i18n import Translations
 from kiosk.visit import qr_payload
-from kiosk.wareki import GREGORIAN_SINCE, wareki
 
 QR_SIZE = 36.0  # mm, quiet zone included
 QR_X, QR_Y = RIGHT - QR_SIZE, 32.0
@@ -63,23 +63,24 @@ class Cover:
     route: str = ""  # "手続き 4つ: 2番 → 5番 → 8番窓口"
 
 
-def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> list[str]:
+def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> Drawn:
     """Draw the cover from the current page on, over as many pages as it needs (the
-    last one is left open); returns texts squeezed below their size."""
+    last one is left open), in the fonts of the visitor's language; returns the texts
+    squeezed below their size and the characters no font has."""
     for k in LARGER:  # a short visit's cover in larger type, if it still fits one page
         blocks = _blocks(cover, texts, k)
-        heights = [height(block) for block in blocks]
+        heights = [height(block, texts.language) for block in blocks]
         pages = paginate(heights, BOTTOM_ALONE)
         if len(pages) == 1:
             break
     else:
         pages = paginate(heights, BOTTOM)
     bottom = BOTTOM_ALONE if len(pages) == 1 else BOTTOM
-    cramped: list[str] = []
+    found = Drawn()
     for number, indexes in enumerate(pages, 1):
         if number > 1:
             canvas.showPage()
-        sheet = Sheet(canvas)
+        sheet = Sheet(canvas, texts.language)
         y = _first_page(sheet, cover, texts) if number == 1 else _next_page(sheet, cover, texts)
         for i in indexes:
             if i == len(blocks) - 1:  # the closing notes sit at the foot of the last page
@@ -88,8 +89,9 @@ def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> list[str]:
         if len(pages) > 1:
             page = texts.text("forms.cover.page", page=number, pages=len(pages))
             write(sheet, page, LEFT, BOTTOM + 4, WIDTH, size=BODY, align="right")
-        cramped += sheet.cramped
-    return cramped
+        found.cramped.extend(sheet.cramped)
+        found.missing.extend(ch for ch in sheet.missing if ch not in found.missing)
+    return found
 
 
 def paginate(heights: Sequence[float], bottom: float) -> list[list[int]]:
@@ -103,12 +105,14 @@ def paginate(heights: Sequence[float], bottom: float) -> list[list[int]]:
             y = NEXT_TOP
         pages[-1].append(i)
         y += h + GAP
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 1:
+        pages[-1].insert(0, pages[-2].pop())  # never a page of the closing notes alone
     return pages
 
 
-def height(block: Block) -> float:
-    """How tall a block is, measured without drawing it."""
-    return block(Sheet(_NullCanvas()), 0.0)
+def height(block: Block, language: str = JAPANESE) -> float:
+    """How tall a block is in a language's fonts, measured without drawing it."""
+    return block(Sheet(_NullCanvas(), language), 0.0)
 
 
 def in_route_order(steps: Sequence[Step]) -> list[Step]:
@@ -147,15 +151,7 @@ def _next_page(sheet: Sheet, cover: Cover, texts: Translations) -> float:
 
 def _date(day: date, texts: Translations) -> str:
     """The date the way the visitor's language writes it (as on the confirm screen)."""
-    months = texts.raw("ui.confirm.months") if texts.language != "ja" else None
-    return texts.text(
-        "ui.confirm.date_format",
-        era=wareki(day).year_text if day >= GREGORIAN_SINCE else "",
-        year=day.year,
-        month=day.month,
-        month_name=months[day.month - 1] if isinstance(months, list) else str(day.month),
-        day=day.day,
-    )
+    return texts.info.date(day)
 
 
 def _ticket(sheet: Sheet, cover: Cover, texts: Translations) -> None:

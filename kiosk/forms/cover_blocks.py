@@ -4,6 +4,8 @@ A block is a function that draws itself from a given height on the page and
 returns where it ends; drawn on a canvas that draws nothing, the same function
 measures it (``kiosk.forms.cover`` places the blocks over one page or more).
 Headings are drawn with the block that follows them, so none ends a page alone.
+Text is drawn in the fonts of the sheet's language (the visitor's), but the forms'
+Japanese titles in the Japanese fonts.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Callable, Sequence
 from reportlab.lib.units import mm
 
 from kiosk.forms import fonts
+from kiosk.forms.font_stacks import JAPANESE
 from kiosk.forms.layout import PAGE_H
-from kiosk.forms.render import Sheet, printed
+from kiosk.forms.render import Sheet
 from kiosk.guidance import Step
 from kiosk.i18n import Translations
 
@@ -41,11 +44,23 @@ def write(
     h: float = 0.0,
     align: str = "left",
     bold: bool = False,
+    language: str | None = None,
 ) -> float:
     """Text at ``size`` with its top at y, wrapped to at most ``lines`` lines (in ``h``
-    mm when given); returns the height it takes, in mm. Too long: reported cramped."""
+    mm when given), in the fonts of ``language`` (default: the sheet's); returns the
+    height it takes, in mm. Too long: reported cramped."""
     h = h or (size * (1 + 1.2 * (lines - 1))) / mm + 0.01
-    fitted = sheet.measure(printed(text), w, h, size=size, min_size=size, lines=lines, what=text)
+    language = language or sheet.language
+    fitted = sheet.measure(
+        sheet.printed(text, language),
+        w,
+        h,
+        size=size,
+        min_size=size,
+        lines=lines,
+        what=text,
+        language=language,
+    )
     height = float(fitted.height / mm)
     sheet.draw(fitted, x, y, w, height, align=align, bold=bold)
     return height
@@ -92,8 +107,8 @@ def _step(number: int, step: Step, texts: Translations, heading: str, k: float) 
         write(sheet, str(number), LEFT, y - 0.3, INDENT * k, size=18 * k, lines=1, bold=True)
         name = write(sheet, step.name, x, y, w, size=name_size, bold=True)
         counter = f"▶ {step.counter}"
-        beside = x + fonts.width(printed(step.name), name_size) / mm + 6
-        if name < 7 * k and beside + fonts.width(printed(counter), counter_size) / mm <= RIGHT:
+        beside = x + _width(sheet, step.name, name_size) + 6
+        if name < 7 * k and beside + _width(sheet, counter, counter_size) <= RIGHT:
             top = y + (name_size - counter_size) * 0.88 / mm  # on the name's baseline
             write(sheet, counter, beside, top, RIGHT - beside, size=counter_size)
             y += name
@@ -106,6 +121,11 @@ def _step(number: int, step: Step, texts: Translations, heading: str, k: float) 
         return y + 2 * k
 
     return draw
+
+
+def _width(sheet: Sheet, text: str, size: float) -> float:
+    """Width of one line of text in the sheet's language, in mm."""
+    return float(fonts.width(sheet.printed(text), size, sheet.language) / mm)
 
 
 def checklist_blocks(items: Sequence[str], texts: Translations, k: float = 1.0) -> list[Block]:
@@ -143,8 +163,25 @@ def forms_block(forms: Sequence[tuple[str, str]], texts: Translations) -> Block:
     def draw(sheet: Sheet, y: float) -> float:
         y = _heading(sheet, texts.text("forms.cover.forms"), y)
         for japanese, translation in forms:
-            title = f"・{japanese}（{translation}）" if translation else f"・{japanese}"
-            y += write(sheet, title, LEFT + 2, y, WIDTH - 2, size=BODY, lines=2) + 1
+            title = f"・{japanese}"
+            if fonts.runs(title, sheet.language) == fonts.runs(title, JAPANESE):
+                # The visitor's fonts draw the Japanese title in the Japanese ones: one text.
+                both = f"{title}（{translation}）" if translation else title
+                y += write(sheet, both, LEFT + 2, y, WIDTH - 2, size=BODY, lines=2) + 1
+                continue
+            height = write(
+                sheet, title, LEFT + 2, y, WIDTH - 2, size=BODY, lines=1, language=JAPANESE
+            )
+            if translation:  # beside the Japanese title when it fits there, else beneath it
+                beside = LEFT + 2 + fonts.width(sheet.printed(title, JAPANESE), BODY) / mm + 0.5
+                bracketed = f"（{translation}）"
+                if _width(sheet, bracketed, BODY) <= RIGHT - beside:
+                    write(sheet, bracketed, beside, y, RIGHT - beside, size=BODY, lines=1)
+                else:
+                    height += write(
+                        sheet, translation, LEFT + 6, y + height, WIDTH - 6, size=BODY, lines=2
+                    )
+            y += height + 1
         return y + 1
 
     return draw

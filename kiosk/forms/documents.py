@@ -35,6 +35,7 @@ class Document:
     forms: tuple[str, ...]  # form ids, in page order (after the cover, if any)
     flags: tuple[Flag, ...] = ()  # fields with characters the fonts lack (printed as 〓)
     cramped: tuple[str, ...] = ()  # texts squeezed below their size, for the tests
+    missing: tuple[str, ...] = ()  # characters of fixed texts (translations) in no font
 
     @property
     def needs_review(self) -> bool:
@@ -76,7 +77,7 @@ def render_visit_document(
     )
 
     def pages(canvas: Canvas) -> list[Drawn]:
-        drawn = [Drawn(cramped=draw_cover(canvas, cover, texts))]
+        drawn = [draw_cover(canvas, cover, texts)]
         canvas.showPage()
         for form_id, procedure in forms:
             data = _data(procedure, visit.person, visit.answers, settings, today, visit.reference)
@@ -151,4 +152,5 @@ def _render(title: str, forms: list[str], pages: Callable[[Canvas], list[Drawn]]
         tuple(forms),
         tuple(flag for d in drawn for flag in d.flags),
         tuple(text for d in drawn for text in d.cramped),
+        tuple(dict.fromkeys(ch for d in drawn for ch in d.missing)),
     )

@@ -3,6 +3,10 @@
 Nothing is guessed: a value the kiosk does not have is left empty and its box
 tinted light grey, so staff see at once what to fill in. A character the fonts
 lack is printed as 〓, its field tinted as well and listed for the counter.
+
+Japanese text (labels, values) is drawn with the Japanese font stack; the small
+translations beneath the labels with the stack of the visitor's language
+(``resources/fonts/fonts.toml``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
+from kiosk.forms.font_stacks import JAPANESE
 from kiosk.forms.layout import (
     PAGE_H,
     ChecksItem,
@@ -68,10 +73,12 @@ class Flag:
 
 @dataclass
 class Drawn:
-    """What drawing a page found: flagged fields, and texts squeezed below their size."""
+    """What drawing a page found: flagged fields, texts squeezed below their size, and
+    characters of fixed texts (labels, translations) no font of their language has."""
 
     flags: list[Flag] = field(default_factory=list)
     cramped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 class Glossary:
@@ -82,6 +89,7 @@ class Glossary:
         self.labels: Mapping[str, object] = (
             labels if texts and texts.language != REFERENCE_LANGUAGE else {}
         )
+        self.language = texts.language if texts else JAPANESE  # the translations' fonts
 
     def __call__(self, key: str, japanese: str) -> str:
         text = self.labels.get(key) if key else None
@@ -149,11 +157,22 @@ def note_lines(item: NotesItem, data: FormData) -> list[str]:
 
 
 class Sheet:
-    """Drawing on an A4 page in millimetres, measured from its top-left corner."""
+    """Drawing on an A4 page in millimetres, measured from its top-left corner.
 
-    def __init__(self, canvas: Canvas) -> None:
+    Text is drawn in the fonts of ``language`` unless a call names another.
+    """
+
+    def __init__(self, canvas: Canvas, language: str = JAPANESE) -> None:
         self.canvas = canvas
+        self.language = language
         self.cramped: list[str] = []
+        self.missing: list[str] = []
+
+    def printed(self, text: str, language: str | None = None) -> str:
+        """Fixed text as it can be drawn; a character no font has becomes 〓 and is noted."""
+        drawn, missing = fonts.printable(text, fallback=True, language=language or self.language)
+        self.missing += [ch for ch in missing if ch not in self.missing]
+        return drawn
 
     def box(
         self,
@@ -193,16 +212,36 @@ class Sheet:
         align: str = "left",
         bold: bool = False,
         what: str = "",
+        language: str | None = None,
     ) -> fonts.Fitted:
         """Draw text into the area, shrinking then wrapping, never cutting a character."""
-        fitted = self.measure(text, w, h, size=size, min_size=min_size, lines=lines, what=what)
+        fitted = self.measure(
+            text, w, h, size=size, min_size=min_size, lines=lines, what=what, language=language
+        )
         self.draw(fitted, x, y, w, h, align=align, bold=bold)
         return fitted
 
     def measure(
-        self, text: str, w: float, h: float, *, size: float, min_size: float, lines: int, what: str
+        self,
+        text: str,
+        w: float,
+        h: float,
+        *,
+        size: float,
+        min_size: float,
+        lines: int,
+        what: str,
+        language: str | None = None,
     ) -> fonts.Fitted:
-        fitted = fonts.fit(text, w * mm, h * mm, size=size, min_size=min_size, max_lines=lines)
+        fitted = fonts.fit(
+            text,
+            w * mm,
+            h * mm,
+            size=size,
+            min_size=min_size,
+            max_lines=lines,
+            language=language or self.language,
+        )
         if fitted.size < min_size - 0.01 or fitted.height > h * mm + 0.01:
             self.cramped.append(what or text)
         return fitted
@@ -224,9 +263,18 @@ class Sheet:
             self.canvas, fitted, x * mm, bottom, h * mm, align=align, box_width=w * mm, bold=bold
         )
 
-    def line(self, text: str, x: float, baseline: float, size: float) -> float:
+    def line(
+        self, text: str, x: float, baseline: float, size: float, language: str | None = None
+    ) -> float:
         """One short line from (x, baseline); returns where it ends, in mm."""
-        end = fonts.draw_line(self.canvas, text, x * mm, (PAGE_H - baseline) * mm, size)
+        end = fonts.draw_line(
+            self.canvas,
+            text,
+            x * mm,
+            (PAGE_H - baseline) * mm,
+            size,
+            language=language or self.language,
+        )
         return float(end / mm)
 
     def checkbox(self, x: float, y: float, side: float, *, checked: bool) -> None:
@@ -259,9 +307,11 @@ class Sheet:
         lines: int = 2,
         align: str = "center",
         bold: bool = False,
+        language: str = JAPANESE,
     ) -> None:
-        """Japanese text with its translation in small type beneath, centred as a block."""
-        text = printed(text)
+        """Japanese text with its translation (in ``language``) in small type beneath,
+        centred as a block."""
+        text = self.printed(text, JAPANESE)
         if not translation:
             self.fit(
                 text,
@@ -279,13 +329,14 @@ class Sheet:
             return
         tr_size = max(TRANSLATION_SIZE, size * 0.42)
         tr = self.measure(
-            printed(translation),
+            self.printed(translation, language),
             w,
             h * 0.5,
             size=tr_size,
             min_size=TRANSLATION_MIN,
             lines=2,
             what=translation,
+            language=language,
         )
         gap = 0.4
         tr_h = tr.height / mm
@@ -298,9 +349,9 @@ class Sheet:
         self.draw(tr, x, top + ja_h + gap, w, tr_h, align=align)
 
 
-def printed(text: str) -> str:
+def printed(text: str, language: str = JAPANESE) -> str:
     """Fixed text as it can be drawn (a character no font has becomes 〓)."""
-    return fonts.printable(text, fallback=True)[0]
+    return fonts.printable(text, fallback=True, language=language)[0]
 
 
 def draw_form(
@@ -322,7 +373,7 @@ def draw_form(
         _draw_item(sheet, item, data, glossary, values, flagged)
     has_notes = any(isinstance(item, NotesItem) for item in layout.placed)
     _footer(sheet, data, glossary, [] if has_notes else flagged)
-    return Drawn(flags, sheet.cramped)
+    return Drawn(flags, sheet.cramped, sheet.missing)
 
 
 def _draw_item(
@@ -346,6 +397,7 @@ def _draw_item(
             lines=item.lines,
             align=item.align,
             bold=item.bold,
+            language=glossary.language,
         )
     elif isinstance(item, LabelItem):
         sheet.box(item.x, item.y, item.w, item.h)
@@ -358,6 +410,7 @@ def _draw_item(
             item.h - 0.8,
             size=item.size,
             align=item.align,
+            language=glossary.language,
         )
     elif isinstance(item, FieldItem):
         _field(sheet, item, values[item.id], data, glossary)
@@ -393,7 +446,7 @@ def _field(
             what=f"value {item.id}",
         )
     elif item.hint:
-        hint = printed(item.hint)
+        hint = sheet.printed(item.hint)
         sheet.fit(
             hint,
             *area,
@@ -407,13 +460,13 @@ def _field(
 
 def _caption(sheet: Sheet, item: FieldItem, glossary: Glossary) -> None:
     """The field's small caption in its top-left corner, the translation after it."""
-    caption = printed(item.caption)
+    caption = sheet.printed(item.caption)
     end = sheet.line(caption, item.x + 1.2, item.y + 2.8, CAPTION_SIZE)
     translation = glossary(item.key, item.caption)
     room = item.x + item.w - 1.2 - (end + 1.2)
     if translation and room > 3:
         sheet.fit(
-            printed(translation),
+            sheet.printed(translation, glossary.language),
             end + 1.2,
             item.y + 0.5,
             room,
@@ -422,6 +475,7 @@ def _caption(sheet: Sheet, item: FieldItem, glossary: Glossary) -> None:
             min_size=TRANSLATION_MIN,
             lines=1,
             what=translation,
+            language=glossary.language,
         )
     elif translation:
         sheet.cramped.append(translation)
@@ -444,22 +498,24 @@ def _checks(sheet: Sheet, item: ChecksItem, data: FormData, glossary: Glossary) 
     sheet.box(item.x, item.y, item.w, item.h, tint=needed and not any(ticks))
     translations = [glossary(o.key, o.text) for o in item.options]
     size = item.size
-    placed = _place_options(item, translations, size)
+    translations = [sheet.printed(t, glossary.language) if t else "" for t in translations]
+    language = glossary.language
+    placed = _place_options(item, translations, size, language)
     while placed is None and size > 6.0:
         size -= 0.5
-        placed = _place_options(item, translations, size)
+        placed = _place_options(item, translations, size, language)
     if placed is None:
         sheet.cramped.append(f"checks {item.id}")
-        placed = _place_options(item, translations, size, force=True) or []
+        placed = _place_options(item, translations, size, language, force=True) or []
     side = _side(size)
     cap_h = size * PT
     for box, ticked in zip(placed, ticks, strict=True):
         sheet.checkbox(box.x, box.y + (cap_h - side) / 2 + 0.1, side, checked=ticked)
         text_x = box.x + side + 1.0
-        sheet.line(printed(box.option.text), text_x, box.y + cap_h * 0.86, size)
+        sheet.line(sheet.printed(box.option.text), text_x, box.y + cap_h * 0.86, size)
         if box.translation:
             baseline = box.y + cap_h + 0.35 + TRANSLATION_SIZE * PT * 0.86
-            sheet.line(printed(box.translation), text_x, baseline, TRANSLATION_SIZE - 0.5)
+            sheet.line(box.translation, text_x, baseline, TRANSLATION_SIZE - 0.5, language)
 
 
 def _side(size: float) -> float:
@@ -467,14 +523,19 @@ def _side(size: float) -> float:
 
 
 def _place_options(
-    item: ChecksItem, translations: list[str], size: float, *, force: bool = False
+    item: ChecksItem,
+    translations: list[str],
+    size: float,
+    language: str = JAPANESE,
+    *,
+    force: bool = False,
 ) -> list[_OptionBox] | None:
     """Where each option goes (flowing, or in ``columns``), or None if they do not fit."""
     pad, gap = 1.8, 3.0
     side = _side(size)
     inner = item.w - 2 * pad
     widths = [
-        side + 1.0 + max(fonts.width(printed(o.text), size), fonts.width(printed(t), 5.5)) / mm
+        side + 1.0 + max(fonts.width(printed(o.text), size), fonts.width(t, 5.5, language)) / mm
         for o, t in zip(item.options, translations, strict=True)
     ]
     row_h = max(side, size * PT) + (2.5 if any(translations) else 0.0)
@@ -515,11 +576,11 @@ def _notes(
     x, y, w, h = item.x, item.y, item.w, item.h
     sheet.box(x, y, w, h, weight=1.1)
     sheet.box(x, y, w, 6.0)
-    end = sheet.line(printed(item.title), x + 2, y + 4.3, 8.5)
+    end = sheet.line(sheet.printed(item.title), x + 2, y + 4.3, 8.5)
     translation = glossary(item.key, item.title)
     if translation:
         sheet.fit(
-            printed(translation),
+            sheet.printed(translation, glossary.language),
             end + 2,
             y + 1.2,
             x + w - end - 4,
@@ -528,6 +589,7 @@ def _notes(
             min_size=TRANSLATION_MIN,
             lines=1,
             what=translation,
+            language=glossary.language,
         )
     room = h - 9.0
     if not notes:
@@ -556,7 +618,7 @@ def _footer(sheet: Sheet, data: FormData, glossary: Glossary, flagged: Sequence[
     translation = glossary("footer_grey", legend)
     if translation:
         sheet.fit(
-            printed(translation),
+            sheet.printed(translation, glossary.language),
             end + 2,
             275,
             195 - end - 45,
@@ -565,6 +627,7 @@ def _footer(sheet: Sheet, data: FormData, glossary: Glossary, flagged: Sequence[
             min_size=TRANSLATION_MIN,
             lines=1,
             what=translation,
+            language=glossary.language,
         )
     sheet.line("この届書はセルフ受付端末で作成しました。", 20.5, 282, 7.5)
     if flagged:

@@ -51,7 +51,7 @@ def render_slip(slip: TicketSlip) -> bytes:
         canvas.setTitle("受付番号票")
         canvas.setCreator("ward-kiosk")
         canvas.setAuthor("ward-kiosk")
-        pen = _Pen(canvas)
+        pen = _Pen(canvas, slip.language)
         _top(pen, slip)
         _boxes(pen, slip)
         _bottom(pen, slip)
@@ -93,10 +93,12 @@ def render_ticket(
 
 
 class _Pen:
-    """Text in boxes, in millimetres from the ticket's top-left corner."""
+    """Text in boxes, in millimetres from the ticket's top-left corner, in the fonts of
+    the visitor's language."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, language: str = "ja") -> None:
         self.canvas = canvas
+        self.language = language
         self.missing = 0
 
     def text(
@@ -112,9 +114,17 @@ class _Pen:
         max_lines: int = 1,
         bold: bool = False,
     ) -> None:
-        drawn, missing = fonts.printable(s, fallback=True)
+        drawn, missing = fonts.printable(s, fallback=True, language=self.language)
         self.missing += len(missing)
-        fitted = fonts.fit(drawn, w * mm, h * mm, size=size, min_size=min_size, max_lines=max_lines)
+        fitted = fonts.fit(
+            drawn,
+            w * mm,
+            h * mm,
+            size=size,
+            min_size=min_size,
+            max_lines=max_lines,
+            language=self.language,
+        )
         fonts.draw_fitted(
             self.canvas,
             fitted,

@@ -34,3 +34,17 @@ class ModelInstallError(SpeechError):
     "manifest_mismatch", "language_mismatch", "bad_manifest"."""
 
     code = "bad_archive"
+
+
+class NoVoiceError(SpeechError):
+    """No installed voice speaks the language: the kiosk shows its texts only."""
+
+    code = "no_voice"
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            f"no installed voice speaks {language!r}: install one (an espeak-ng voice, or the"
+            " Windows language pack with its speech voice); until then the kiosk shows that"
+            " language's texts without reading them aloud"
+        )
+        self.language = language

@@ -21,6 +21,11 @@ DEFAULT_MAX_CHARS = 120
 FIRST_MAX_CHARS = {"ja": 16, "zh": 16, "ko": 24}
 """The first phrase is cut shorter still: it alone decides how soon the visitor hears anything."""
 DEFAULT_FIRST_MAX_CHARS = 48
+# An official Japanese term beside a translation, "Moving-in notification (転入届)": said
+# on its own, in the Japanese voice, so the visitor hears how to ask for it at the counter.
+_JAPANESE_TERM = re.compile(r"\s*([（(][^()（）]*[\u3040-\u30ff\u4e00-\u9fff][^()（）]*[)）])\s*")
+# A reading after a word, 転入届（てんにゅうとどけ）: the voice reads the word already.
+_READING = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u3040-\u309f・ー]+[)）]")
 
 
 def split_phrases(text: str, language: str) -> list[str]:
@@ -28,9 +33,12 @@ def split_phrases(text: str, language: str) -> list[str]:
     base = language.replace("_", "-").split("-")[0].lower()
     limit = MAX_CHARS.get(base, DEFAULT_MAX_CHARS)
     phrases: list[str] = []
+    if base == "ja":
+        text = _READING.sub("", text)
     for line in text.splitlines():
         for sentence in _SENTENCE.split(line):
-            phrases.extend(_cut(sentence.strip(), limit))
+            for part in _terms_apart(sentence, base):
+                phrases.extend(_cut(part.strip(), limit))
     phrases = [p for p in phrases if _speakable(p)]
     if phrases:
         first = _cut(phrases[0], FIRST_MAX_CHARS.get(base, DEFAULT_FIRST_MAX_CHARS))
@@ -42,6 +50,8 @@ def phrase_language(phrase: str, language: str) -> str:
     """The language to say ``phrase`` in: a phrase wholly in another CJK script is said in
     that script's language ("한국어" on the Japanese welcome screen, in a Korean voice)."""
     base = language.replace("_", "-").split("-")[0].lower()
+    if base != "ja" and _JAPANESE_TERM.fullmatch(phrase):
+        return "ja"
     hangul = any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in phrase)
     japanese = any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in phrase)
     if hangul and not japanese and base != "ko":
@@ -49,6 +59,14 @@ def phrase_language(phrase: str, language: str) -> str:
     if japanese and not hangul and base not in ("ja", "zh"):
         return "ja"
     return language
+
+
+def _terms_apart(sentence: str, base: str) -> list[str]:
+    """The sentence, with each official Japanese term in brackets as a piece of its own
+    (in every language but Japanese)."""
+    if base == "ja":
+        return [sentence]
+    return [piece for piece in _JAPANESE_TERM.split(sentence) if piece.strip()]
 
 
 def _cut(sentence: str, limit: int) -> list[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import VoiceSettings
-from kiosk.speech.errors import SpeechError
+from kiosk.speech.errors import NoVoiceError, SpeechError
 from kiosk.speech.kana import to_kana, warm_up
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ class _Engine:
         """Write ``text`` to ``wav`` with the language's voice, rate and pitch."""
         wav.unlink(missing_ok=True)
         voice_id = voice.voice or self.voice_id(language)
+        if not voice_id:
+            raise NoVoiceError(language)
         text = self.prepare(text, language)
         if self.driver == "espeak":
             pitch = round(50 + voice.pitch * ESPEAK_PITCH_PER_SEMITONE)
@@ -156,10 +158,13 @@ class _Engine:
         ]
         found = voice_for(language, voices)
         if found is None:
-            log.warning(
-                "no %s voice found; asking the engine for %r", language, base_language(language)
-            )
-        return found or base_language(language)
+            log.warning("no installed %s voice (the engine has %d voices)", language, len(voices))
+        return found or ""
+
+
+# Written-language codes whose voices engines list under the spoken language's code:
+# espeak-ng's Mandarin voice is "cmn" (written Chinese is "zh"), Filipino is Tagalog-based.
+SPOKEN_AS: dict[str, tuple[str, ...]] = {"zh": ("cmn",), "fil": ("tl",)}
 
 
 def voice_for(language: str, voices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
@@ -168,7 +173,7 @@ def voice_for(language: str, voices: Sequence[tuple[str, Sequence[str]]]) -> str
     An exact code or file name wins; else the first voice of the same base language.
     """
     wanted = language.lower().replace("_", "-")
-    base = wanted.split("-")[0]
+    bases = {wanted.split("-")[0], *SPOKEN_AS.get(wanted.split("-")[0], ())}
     fallback = None
     for voice_id, codes in voices:
         if voice_id.startswith("mb/"):
@@ -176,7 +181,7 @@ def voice_for(language: str, voices: Sequence[tuple[str, Sequence[str]]]) -> str
         normal = [code.lower().replace("_", "-") for code in codes]
         if wanted in normal or voice_id.lower().rsplit("/", 1)[-1] == wanted:
             return voice_id
-        if fallback is None and any(code.split("-")[0] == base for code in normal):
+        if fallback is None and any(code.split("-")[0] in bases for code in normal):
             fallback = voice_id
     return fallback
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import SpeechSettings
+from kiosk.speech.errors import NoVoiceError
 from kiosk.speech.phrases import phrase_language, split_phrases
 from kiosk.speech.tts import (
     PLAYER_GRACE_SECONDS,
@@ -88,6 +89,7 @@ class KioskSpeaker:
         self._volume: float | None = None
         self._last: Utterance | None = None
         self._state = SpeakerState.IDLE
+        self._missing: set[str] = set()  # languages no installed voice speaks
         self._closed = False
         self.last_error: str | None = None
         # Phrases may hold a visitor's name: rendered in RAM, never on disk.
@@ -116,6 +118,10 @@ class KioskSpeaker:
 
     def _volume_for(self, language: str) -> float:
         return self._volume if self._volume is not None else self._voices.voice(language).volume
+
+    def speaks(self, language: str) -> bool:
+        with self._lock:
+            return language not in self._missing
 
     def say(self, text: str, language: str) -> None:
         if text.strip():
@@ -213,7 +219,7 @@ class KioskSpeaker:
         while (job := self._jobs.get()) is not None:
             try:
                 if job.warm_up:
-                    self._voices.engine(job.utterance.language).warm_up()
+                    self._warm_up(job.utterance.language)
                 elif job.out is not None:
                     self._save(job, job.out)
                 elif not self._stale(job):
@@ -223,6 +229,14 @@ class KioskSpeaker:
                 self._fail(job, e)
             finally:
                 self._finish(job)
+
+    def _warm_up(self, language: str) -> None:
+        engine = self._voices.engine(language)
+        engine.warm_up()
+        if not engine.voice_name(language):
+            log.warning("no installed voice speaks %s: its texts are shown, not read", language)
+            with self._lock:
+                self._missing.add(language)
 
     def _stale(self, job: _Job) -> bool:
         return job.out is None and job.generation != self._generation
@@ -317,6 +331,9 @@ class KioskSpeaker:
 
     def _fail(self, job: _Job, error: Exception) -> None:
         message = str(error) or type(error).__name__
+        if isinstance(error, NoVoiceError):
+            with self._lock:
+                self._missing.add(error.language)
         if job.done is not None:
             failure = error if isinstance(error, SpeakError) else SpeakError(message)
             job.done.set_exception(failure)

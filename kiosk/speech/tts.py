@@ -81,6 +81,10 @@ class Speaker(Protocol):
     def reset_volume(self) -> None:
         """Back to each language's configured volume (after each visitor)."""
 
+    def speaks(self, language: str) -> bool:
+        """False once the speaker knows no voice speaks ``language`` (it checks while
+        warming up, and at the first text in it); True otherwise."""
+
     def watch(self, callback: Callable[[bool], None]) -> None:
         """Call ``callback(True)`` when the speaker gets something to say and
         ``callback(False)`` when all of it is said or stopped (from any thread)."""
@@ -120,8 +124,13 @@ class RecordingSpeaker:
     volume: float | None = None
     """The visitor's volume, None while the language default applies."""
     closed: bool = False
+    missing: set[str] = field(default_factory=set)
+    """Languages it acts as if no voice spoke: ``say`` in them is recorded but unheard."""
     _last: Utterance | None = None
     _watchers: list[Callable[[bool], None]] = field(default_factory=list)
+
+    def speaks(self, language: str) -> bool:
+        return language not in self.missing
 
     @property
     def last(self) -> Utterance | None:

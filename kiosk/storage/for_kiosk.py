@@ -119,11 +119,12 @@ class KioskStore(BoardStore, StaffCallsForKiosk):
             return ticket
         now = self._now()
         with self._session(write=True) as session:
-            visit_id = None
+            visit = None
             if visit_reference is not None:
-                visit_id = visit_by_reference(session, normalise_reference(visit_reference)).id
+                visit = visit_by_reference(session, normalise_reference(visit_reference))
             row = new_ticket(session, now, category, letter, counter, priority)
-            row.visit_id = visit_id
+            if visit is not None:
+                row.visit_id, row.language = visit.id, visit.language
             ticket = self._finish_issue(session, row, now, note="issued")
         log.info("ticket %s issued for %s", ticket.code, category)
         return ticket
@@ -239,10 +240,11 @@ class KioskStore(BoardStore, StaffCallsForKiosk):
         """One autocommitted statement, so the counter row is locked only on the server
         (see ``queueing.ISSUE_SQL``); the visit is looked up before, without locks."""
         now = self._now()
-        visit_id = None
+        visit_id, language = None, ""
         if visit_reference is not None:
             with self._session() as session:
-                visit_id = visit_by_reference(session, normalise_reference(visit_reference)).id
+                visit = visit_by_reference(session, normalise_reference(visit_reference))
+                visit_id, language = visit.id, visit.language
         with _database_errors(self._engine.url), self._autocommit.connect() as conn:
             issued = queueing.issue_in_one_statement(
                 conn,
@@ -254,6 +256,7 @@ class KioskStore(BoardStore, StaffCallsForKiosk):
                 visit_id=visit_id,
                 now=now,
                 note="issued",
+                language=language,
             )
         log.info("ticket %s issued for %s", issued[0].code, category)
         return issued

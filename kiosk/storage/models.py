@@ -214,6 +214,8 @@ class TicketRow(Base):
     transferred_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id", ondelete="SET NULL")
     )
+    # The visitor's language (revision 0013): the board calls the number in it too.
+    language: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class TicketEventRow(Base):

@@ -80,6 +80,8 @@ class QueueEvent:
     counter: str | None
     note: str
     at: datetime
+    language: str = ""
+    """The visitor's language, as chosen at the kiosk ("" for a ticket issued without one)."""
 
     def to_json(self) -> str:
         data = {**self.__dict__, "at": self.at.isoformat()}
@@ -127,14 +129,15 @@ WITH counter AS (
     RETURNING c.last_number AS number
 ), ticket AS (
     INSERT INTO tickets (visit_id, service_day, category, number, code, counter, status,
-                         priority, passed, waiting_ahead, issued_at, queued_at, status_at)
+                         priority, passed, waiting_ahead, issued_at, queued_at, status_at,
+                         language)
     SELECT CAST(:visit_id AS integer), CAST(:day AS date), CAST(:category AS text), number,
            CAST(:letter AS text) || '-' || CASE WHEN number < 1000
                THEN lpad(number::text, 3, '0') ELSE number::text END,
            CAST(:counter AS text), 'waiting', CAST(:priority AS boolean), 0,
            ward_kiosk_waiting_ahead(CAST(:day AS date), CAST(:category AS text), number,
                                     CAST(:priority AS boolean)),
-           :now, :now, :now
+           :now, :now, :now, CAST(:language AS text)
     FROM counter
     RETURNING id, number, code, waiting_ahead
 ), event AS (
@@ -146,7 +149,7 @@ SELECT t.id, t.number, t.code, t.waiting_ahead, e.id AS event_id,
        pg_notify(CAST(:channel AS text), json_build_object(
            'id', e.id, 'ticket_id', t.id, 'code', t.code, 'category', CAST(:category AS text),
            'status', 'waiting', 'counter', NULL::text, 'note', CAST(:note AS text),
-           'at', CAST(:at AS text))::text),
+           'at', CAST(:at AS text), 'language', CAST(:language AS text))::text),
        ARRAY(SELECT extract(epoch FROM done_at - serving_at)::float8 FROM tickets
              WHERE service_day = CAST(:day AS date) AND category = CAST(:category AS text)
                AND status = 'done' AND serving_at IS NOT NULL
@@ -168,6 +171,7 @@ def issue_in_one_statement(
     visit_id: int | None,
     now: datetime,
     note: str,
+    language: str = "",
 ) -> tuple[QueueTicket, list[float], frozenset[str]]:
     """PostgreSQL: issue the next ticket with ``ISSUE_SQL`` on an autocommit connection;
     also today's ``service_seconds`` of the category and the closed counters."""
@@ -181,6 +185,7 @@ def issue_in_one_statement(
         "visit_id": visit_id,
         "now": now,
         "note": note,
+        "language": language,
         "channel": QUEUE_CHANNEL,
         "at": at.isoformat(),
         "samples": SERVICE_SAMPLES,
@@ -412,6 +417,7 @@ def to_event(event: TicketEventRow, ticket: TicketRow) -> QueueEvent:
         counter=event.counter,
         note=event.note,
         at=event.at.astimezone(),
+        language=ticket.language,
     )
 
 

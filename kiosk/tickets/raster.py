@@ -1,9 +1,13 @@
 """Text as black-and-white raster images for receipt printers (Pillow).
 
 Receipt printers have no Japanese or Korean fonts we can rely on, so every
-non-ASCII line is drawn here with the project's fonts (``resources/fonts/``):
-IPAex Gothic first, then any other font there (a Korean one) for characters it
-lacks. A character no font has is drawn as 〓 and counted, like on the PDF forms.
+non-ASCII line is drawn here with the project's fonts (``resources/fonts/``), in
+the font stack of the ticket's language (``fonts.toml``, as on the PDF forms):
+each character in the first font of the stack that has it. A character no font
+has is drawn as 〓 and counted, like on the PDF forms. Runs in a font of a shaped
+script (Devanagari) are laid out with Pillow's RAQM engine (HarfBuzz), so
+conjuncts and vowel signs come out right; where Pillow has no RAQM they are drawn
+unshaped (BASIC layout), and a warning says so.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
+from kiosk.forms import font_stacks
+from kiosk.forms.font_stacks import JAPANESE, clusters, compose
 from kiosk.resources import resource
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,17 @@ def _font_files(folder: Path) -> tuple[FontFile, ...]:
     return tuple(files)
 
 
+def stack_files(language: str = JAPANESE) -> tuple[FontFile, ...]:
+    """The fonts of the language's stack (``fonts.toml``), first with priority."""
+    paths = tuple(font_stacks.font_path(name) for name in font_stacks.stack(language))
+    return _stack_files(paths)
+
+
+@functools.cache
+def _stack_files(paths: tuple[Path, ...]) -> tuple[FontFile, ...]:
+    return tuple(FontFile(p, chars) for p in paths if (chars := _characters(p)))
+
+
 def _characters(path: Path) -> frozenset[int]:
     """The characters a TrueType font maps to glyphs; empty (and logged) if unreadable."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
@@ -64,18 +81,40 @@ def _characters(path: Path) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=64)
 def _face(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+    engine = ImageFont.Layout.RAQM if _shapes(path) else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(path), size, layout_engine=engine)
+
+
+@functools.cache
+def _shapes(path: Path) -> bool:
+    """Whether runs in this font are shaped: a font of a shaped script, with RAQM."""
+    if path.name not in font_stacks.font_stacks().shaped:
+        return False
+    if not features.check("raqm"):
+        log.warning(
+            "Pillow has no RAQM layout (libraqm): %s is drawn unshaped on receipts, so"
+            " conjuncts and vowel signs may be wrong; install libraqm",
+            path.name,
+        )
+        return False
+    return True
 
 
 class RasterPen:
     """Draws a ticket section top to bottom on a strip ``width`` dots wide."""
 
     def __init__(
-        self, width: int, fonts: Sequence[FontFile] | None = None, *, margin: int = 6
+        self,
+        width: int,
+        fonts: Sequence[FontFile] | None = None,
+        *,
+        margin: int = 6,
+        language: str = JAPANESE,
     ) -> None:
         self.width = width
         self.margin = margin  # kept free of text on both sides
-        self.fonts = tuple(fonts or font_files())
+        self.language = language
+        self.fonts = tuple(fonts or stack_files(language))
         self.canvas = Image.new("L", (width, _MAX_HEIGHT), _PAPER)
         self.draw = ImageDraw.Draw(self.canvas)
         self.y = 0
@@ -158,7 +197,7 @@ class RasterPen:
 
     def _printable(self, s: str) -> str:
         drawn = []
-        for ch in " ".join(s.split()):
+        for ch in compose(" ".join(s.split())):
             if self._font_of(ch) is None:
                 self.missing += 1
                 ch = PLACEHOLDER
@@ -167,6 +206,13 @@ class RasterPen:
 
     def _font_of(self, ch: str) -> Path | None:
         return next((f.path for f in self.fonts if ord(ch) in f.chars), None)
+
+    def _cluster_font(self, cluster: str) -> Path:
+        """The first font with every character of the cluster, else its first one's."""
+        for f in self.fonts:
+            if all(ord(c) in f.chars for c in cluster):
+                return f.path
+        return self._font_of(cluster[0]) or self.fonts[0].path
 
     def _fit(self, s: str, size: int, min_size: int, max_lines: int) -> tuple[int, list[str]]:
         for lines_allowed in (1, max_lines):
@@ -179,7 +225,7 @@ class RasterPen:
     def _wrap(self, s: str, size: int) -> list[str]:
         lines: list[str] = []
         line = ""
-        for ch in s:
+        for ch in clusters(s):  # a letter with its marks, a conjunct: never split
             if line and self._width(line + ch, size) > self.width - 2 * self.margin:
                 head, line = _break(line, ch)
                 lines.append(head)
@@ -190,8 +236,8 @@ class RasterPen:
 
     def _runs(self, line: str) -> list[tuple[Path, str]]:
         runs: list[tuple[Path, str]] = []
-        for ch in line:
-            path = self._font_of(ch) or self.fonts[0].path
+        for ch in clusters(line):
+            path = self._cluster_font(ch)
             if runs and runs[-1][0] == path:
                 runs[-1] = (path, runs[-1][1] + ch)
             else:

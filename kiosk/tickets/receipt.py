@@ -44,7 +44,8 @@ class ReceiptImages:
 
 def receipt_images(slip: TicketSlip, width: int) -> ReceiptImages:
     """Draw the ticket's texts for a printer ``width`` dots wide."""
-    header, body, footer = RasterPen(width), RasterPen(width), RasterPen(width)
+    language = slip.language  # the fonts of the visitor's language
+    header, body, footer = (RasterPen(width, language=language) for _ in range(3))
     header.text(slip.ward_name, 30, min_size=22, max_lines=2)
     header.text(slip.texts.title, 24, min_size=18)
     header.rule()
@@ -64,7 +65,7 @@ def _body(pen: RasterPen, slip: TicketSlip) -> None:
         pen.space(10)
     pen.text(slip.category_label, 36, min_size=24, max_lines=2)
     pen.space(10)
-    counter = _cell(pen.cell_width(1), slip.texts.counter, slip.counter_label, 36)
+    counter = _cell(pen.cell_width(1), slip.texts.counter, slip.counter_label, 36, pen.language)
     if slip.route:  # "2番 → 5番 → 8番窓口" under the first counter
         counter.space(6)
         counter.text(slip.route, 32, min_size=22, max_lines=2, bold=True)
@@ -74,7 +75,7 @@ def _body(pen: RasterPen, slip: TicketSlip) -> None:
     if slip.texts.estimate_value:
         cells.append((slip.texts.estimate, slip.texts.estimate_value))
     width = pen.cell_width(len(cells))
-    pen.boxes([_cell(width, label, value, 40) for label, value in cells])
+    pen.boxes([_cell(width, label, value, 40, pen.language) for label, value in cells])
     pen.space(10)
     pen.text(slip.texts.issued, 24, min_size=18)
     pen.rule(dashed=True)
@@ -82,8 +83,8 @@ def _body(pen: RasterPen, slip: TicketSlip) -> None:
     pen.rule(dashed=True)
 
 
-def _cell(width: int, label: str, value: str, size: int) -> RasterPen:
-    cell = RasterPen(width)
+def _cell(width: int, label: str, value: str, size: int, language: str) -> RasterPen:
+    cell = RasterPen(width, language=language)
     cell.text(label, 22, min_size=18, max_lines=2)
     cell.space(4)
     cell.text(value, size, min_size=22, max_lines=2, bold=True)

@@ -16,7 +16,6 @@ from kiosk.config import Settings
 from kiosk.guidance import Step, counter_label, guidance, route
 from kiosk.i18n import Translations
 from kiosk.visit import Ticket, Visit, qr_payload
-from kiosk.wareki import wareki
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def slip_texts(
         number=t("number"),
         counter=t("counter"),
         waiting=t("waiting"),
-        waiting_value=t("people_one") if waiting_ahead == 1 else t("people", n=waiting_ahead),
+        waiting_value=t("people", n=waiting_ahead),
         estimate=t("estimate"),
         estimate_value=estimate_text(texts, minutes),
         issued=t("issued", date=date_text(texts, issued_at), time=f"{issued_at:%H:%M}"),
@@ -149,10 +148,4 @@ def estimate_text(texts: Translations, minutes: int | None) -> str:
 
 def date_text(texts: Translations, when: datetime) -> str:
     """The issue date as the language writes it (Japanese with the era)."""
-    return texts.text(
-        "ticket.slip.date",
-        era_year=wareki(when.date()).year_text,
-        year=when.year,
-        month=when.month,
-        day=when.day,
-    )
+    return texts.info.date(when.date())

@@ -8,17 +8,19 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from kiosk.assembly import Devices, assemble
 from kiosk.chime import Chime
 from kiosk.context import KioskContext
+from kiosk.forms.font_stacks import JAPANESE
 from kiosk.resources import resource
 from kiosk.speech.audio import microphone_problem
 from kiosk.speech.listener import Listener
 from kiosk.speech.speaker import KioskSpeaker
 from kiosk.speech.tts import find_player
+from kiosk.ui.fonts import families
 from kiosk.ui.heartbeat import Heartbeat
 from kiosk.ui.service import ServiceNotifications, quit_on_sigterm
 from kiosk.ui.style import (
@@ -51,9 +53,12 @@ def apply_theme(app: QApplication, px_per_mm: float = REFERENCE_PX_PER_MM) -> No
     """The kiosk's font and style sheet, its sizes scaled to ``px_per_mm`` (default: the
     reference screen's, so the pixel sizes of resources/ui/kiosk.qss as they are)."""
     set_px_per_mm(px_per_mm)
-    font_id = QFontDatabase.addApplicationFont(str(resource("fonts", "ipaexg.ttf")))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    font = QFont(families[0]) if families else QFont()
+    # Every font of resources/fonts/; Japanese first (IPAex Gothic) until a visitor picks a
+    # language (kiosk.ui.fonts.apply_language_font), then that language's stack.
+    font = QFont()
+    names = families(JAPANESE)
+    if names:
+        font.setFamilies(names)
     font.setPixelSize(px(BASE_PIXEL_SIZE))
     app.setFont(font)
     app.setStyleSheet(stylesheet())

@@ -58,6 +58,7 @@ class ReadingAloud:
         guide = self.guide
         guide.busy_changed.connect(self._speech_busy)
         guide.started.connect(self._guide_started)
+        guide.no_voice.connect(self._no_voice)
         self.welcome.voice_guide.setVisible(guide.available)
         self.welcome.voice_guide.clicked.connect(guide.start)
         if self.speaker is None:
@@ -94,6 +95,13 @@ class ReadingAloud:
         if self.current_screen() is self.welcome:
             intro = self.texts.text("voice.guide_started")
             self.guide.say(f"{intro}\n{screen_speech(self.welcome)}")
+
+    def _no_voice(self) -> None:
+        """Said once, in writing: this language is shown, not read aloud."""
+        screen = self.current_screen()
+        notice = getattr(screen, "notice", None)
+        if notice is not None:
+            notice.show_message(self.texts.text("ui.common.no_voice"))
 
     def _speech_busy(self, busy: bool) -> None:
         """The idle countdown waits while the kiosk is reading to the visitor."""

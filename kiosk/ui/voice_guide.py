@@ -29,6 +29,8 @@ class VoiceGuide(QObject):
     """The speaker has started (True) or finished (False) saying something; GUI thread."""
     started = Signal()
     """The visitor asked for spoken guidance."""
+    no_voice = Signal()
+    """Guidance was asked for in a language no installed voice speaks (once a visit)."""
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class VoiceGuide(QObject):
         self._texts = texts
         self.on = False
         self.busy = False
+        self._told_no_voice = False
         self._screens: Sequence[ScreenFrame] = ()
         self._busy_bridge = _BusyBridge(self)
         self._busy_bridge.changed.connect(self._busy, Qt.ConnectionType.QueuedConnection)
@@ -89,8 +92,14 @@ class VoiceGuide(QObject):
     def say(self, text: str, *, asked: bool = False) -> None:
         """Say ``text`` over whatever is being said; only while guidance is on, unless ``asked``."""
         if self.speaker is not None and text and (self.on or asked):
+            language = self._texts().language
+            if not self.speaker.speaks(language):
+                if not self._told_no_voice:
+                    self._told_no_voice = True
+                    self.no_voice.emit()
+                return
             self.speaker.stop()
-            self.speaker.say(text, self._texts().language)
+            self.speaker.say(text, language)
 
     def step_volume(self, direction: int) -> None:
         """One step louder (+1) or quieter (-1), and say the new level at that loudness."""
@@ -106,6 +115,7 @@ class VoiceGuide(QObject):
     def reset(self) -> None:
         """The visitor has gone: silence, guidance off, the configured volume again."""
         self.on = False
+        self._told_no_voice = False
         if self.speaker is not None:
             self.speaker.stop()
             self.speaker.reset_volume()

@@ -27,6 +27,7 @@ from kiosk.services import CardReader, Listener, ReaderWatchFactory, Speaker
 from kiosk.ui.ask_overlay import AskOverlay
 from kiosk.ui.card_steps import CardSteps
 from kiosk.ui.checkout_run import CheckoutRun
+from kiosk.ui.fonts import apply_language_font
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
 from kiosk.ui.listening import Listening
@@ -203,6 +204,7 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
 
     def choose_language(self, code: str) -> None:
         self.texts = self.context.texts_for(code)
+        apply_language_font(self, code)  # e.g. Chinese glyph forms for Chinese, Devanagari
         self.welcome.retranslate(self.texts, self._ward_name())
         self.view_modes.apply(self.welcome)
         self.welcome.restart_button.hide()  # nothing to start over from yet

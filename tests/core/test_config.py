@@ -18,7 +18,18 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_need_no_file():
     settings = load_settings(environ={})
-    assert settings.kiosk.languages == ["ja", "en"]
+    assert settings.kiosk.languages == [
+        "ja",
+        "ja-easy",
+        "en",
+        "zh-Hans",
+        "ko",
+        "vi",
+        "ne",
+        "fil",
+        "id",
+        "pt-BR",
+    ]
     assert settings.kiosk.idle_warning_seconds >= 20
     assert settings.database_url().startswith("sqlite:///")
     assert settings.key_file().name == "data.key"

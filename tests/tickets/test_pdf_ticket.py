@@ -22,7 +22,7 @@ EXPECTED = {
     "ja": ["2番窓口（住民登録）", "3人", "約30分", "令和8年（2026年）11月22日14:05",
            "番号が呼ばれるまで、近くでお待ちください。", "大阪市デモ区役所", "住民登録・証明"],
     "en": ["Counter 2 (Resident registration)", "3 people", "about 30 min",
-           "Issued 2026/11/22 14:05", "Please wait nearby until your number is called.",
+           "Issued November 22, 2026 14:05", "Please wait nearby until your number is called.",
            "Demo Ward Office, Osaka City"],
     "ko": ["2번 창구 (주민등록)", "3명", "약 30분", "2026년 11월 22일 14:05",
            "번호가 불릴 때까지 가까운 곳에서 기다려 주세요.", "주민등록·증명"],

@@ -64,7 +64,7 @@ def test_the_receipt_prints_the_mark_white_on_black_under_the_code(
     slip = make_slip(language, PRIORITY)
     body = receipt_images(slip, WIDTH).body
     body.save(artifacts / f"escpos-priority-{language}-body-raster.png")
-    band = RasterPen(WIDTH)
+    band = RasterPen(WIDTH, language=language)
     band.banner(slip.texts.priority, 40, min_size=24)
     mark = band.image(bottom_margin=0)
     # The body starts with the band: the same pixels as the mark drawn alone.

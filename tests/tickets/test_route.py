@@ -79,7 +79,7 @@ def test_the_receipt_prints_the_route_under_the_counter(
     body.save(artifacts / f"escpos-route-{language}-body-raster.png")
     plain = receipt_images(make_slip(language), WIDTH).body
     assert body.height >= plain.height + 30
-    line = RasterPen(RasterPen(WIDTH).cell_width(1))
+    line = RasterPen(RasterPen(WIDTH).cell_width(1), language=language)
     line.text(slip.route, 32, min_size=22, max_lines=2, bold=True)
     drawn = line.image(bottom_margin=0)
     found = [

@@ -31,7 +31,7 @@ def test_japanese_slip(make_slip: MakeSlip) -> None:
 @pytest.mark.parametrize(
     ("language", "waiting", "estimate", "issued"),
     [
-        ("en", "3 people", "about 30 min", "Issued 2026/11/22 14:05"),
+        ("en", "3 people", "about 30 min", "Issued November 22, 2026 14:05"),
         ("ko", "3명", "약 30분", "발행 2026년 11월 22일 14:05"),
     ],
 )

@@ -139,7 +139,8 @@ def test_calling_again_announces_again_and_moves_to_the_top(board, service, qtbo
     qtbot.waitUntil(lambda: len(board.shown_calls()) == 2, timeout=CALL_MS)
     service.call_again(first, "resident")
     qtbot.waitUntil(lambda: board.shown_calls()[0][0] == "A-001", timeout=CALL_MS)
-    qtbot.waitUntil(lambda: len(speaker.texts("ja")) == 3, timeout=4_000)
+    # each call rings the chime (1.7 s) before it is said, one call after the other
+    qtbot.waitUntil(lambda: len(speaker.texts("ja")) == 3, timeout=10_000)
     assert "A の 1 番" in speaker.texts("ja")[-1]
 
 

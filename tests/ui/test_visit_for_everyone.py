@@ -237,6 +237,9 @@ class _SilentSpeaker:
     def say(self, text: str, language: str) -> None:
         self.said.append(text)
 
+    def speaks(self, language: str) -> bool:
+        return True
+
     def stop(self) -> None:
         return None
 

@@ -28,7 +28,9 @@ def run_board(context: KioskContext, *, windowed: bool, silent: bool = False) ->
     """Show the board until it is closed; returns the exit code."""
     app = application()
     settings = context.settings
-    texts = {code: context.texts.get(code) or Translations.load(code) for code in BOARD_LANGUAGES}
+    # Shown in Japanese and English; a call is also said in the visitor's language.
+    codes = dict.fromkeys([*BOARD_LANGUAGES, *settings.kiosk.languages])
+    texts = {code: context.texts.get(code) or Translations.load(code) for code in codes}
     store = open_store(settings, "board")  # the board holds no ward key
     events = None
     speaker = None

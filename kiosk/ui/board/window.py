@@ -29,7 +29,6 @@ from kiosk.board import (
     BOARD_LANGUAGES,
     BoardModel,
     Call,
-    call_speech,
     counter_text,
     recent_counter_text,
     todays_events,
@@ -42,6 +41,7 @@ from kiosk.queue import CategoryStatus, QueueEvents, QueueService
 from kiosk.resources import resource
 from kiosk.services import Speaker
 from kiosk.storage import QueueEvent
+from kiosk.ui.board.announcer import Announcer
 from kiosk.ui.board.staff_corner import staff_corner
 from kiosk.ui.tasks import Reloads, TaskRunner, ThreadBridge
 
@@ -51,7 +51,6 @@ REFRESH_MS = 5_000  # status and history reloaded this often even without events
 EVENT_SETTLE_MS = 200  # events close together cause one reload
 FLASH_MS = 6_000  # the newest call flashes this long
 FLASH_STEP_MS = 500  # one flash a second: well under three a second
-CHIME_MS = 1_700  # speech starts once the chime has rung
 
 
 class BoardWindow(QMainWindow):
@@ -76,13 +75,13 @@ class BoardWindow(QMainWindow):
         self.texts = [texts[code] for code in self.languages]
         self.speaker = speaker
         self.chime = chime
+        self.announcer = Announcer(settings, texts, speaker, chime)
         self.runner = runner or TaskRunner(self)
         self.model = BoardModel()
         self._loaded = False  # the first reload fills the lists without announcing
         self._reads = Reloads(self.runner, self._read, self._loaded_data, self._load_failed)
         self._closed = False
         self._flash_left = 0
-        self._pending_speech: list[tuple[str, str]] = []
         self.setStyleSheet(resource("ui", "board.qss").read_text(encoding="utf-8"))
         self._build()
         self._timers(refresh_ms)
@@ -199,9 +198,6 @@ class BoardWindow(QMainWindow):
         self.flash_timer = QTimer(self)
         self.flash_timer.setInterval(FLASH_STEP_MS)
         self.flash_timer.timeout.connect(self._flash_step)
-        self.speech_timer = QTimer(self)
-        self.speech_timer.setSingleShot(True)
-        self.speech_timer.timeout.connect(self._speak_pending)
 
     def _both(self, key: str, **values: object) -> list[str]:
         return [texts.text(key, **values) for texts in self.texts]
@@ -245,20 +241,7 @@ class BoardWindow(QMainWindow):
         self._flash_left = FLASH_MS // FLASH_STEP_MS
         self._set_flash(True)
         self.flash_timer.start()
-        if self.chime is not None:
-            self.chime.play()
-        for call in calls:
-            for code, texts in zip(self.languages, self.texts, strict=True):
-                self._pending_speech.append((call_speech(call, self.settings, texts), code))
-        if not self.speech_timer.isActive():
-            self.speech_timer.start(CHIME_MS if self.chime is not None else 0)
-
-    def _speak_pending(self) -> None:
-        pending, self._pending_speech = self._pending_speech, []
-        if self.speaker is None or self._closed:
-            return
-        for text, language in pending:
-            self.speaker.say(text, language)
+        self.announcer.announce(calls)
 
     def _flash_step(self) -> None:
         self._flash_left -= 1
@@ -349,10 +332,11 @@ class BoardWindow(QMainWindow):
             return
         self._closed = True
         self._reads.close()
+        self.announcer.close()
         if self.events is not None:
             self.events.close()
             self.events = None
-        for timer in (self.refresh_timer, self.settle_timer, self.flash_timer, self.speech_timer):
+        for timer in (self.refresh_timer, self.settle_timer, self.flash_timer):
             timer.stop()
         if self.staff_corner is not None:
             self.staff_corner.shutdown()

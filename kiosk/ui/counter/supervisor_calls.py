@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableWidgetItem
 
+from kiosk.i18n import language_name
 from kiosk.storage import StaffCall
 from kiosk.ui.counter.supervisor_base import Host, SupervisorTab, table
 
@@ -66,7 +67,7 @@ class StaffCallsTab(SupervisorTab):
             values = (
                 call.kiosk_id,
                 self.host.t_or(f"supervisor.calls.screens.{call.screen}", call.screen),
-                self.host.t_or(f"supervisor.today.language_names.{call.language}", call.language),
+                language_name(call.language, self.host.texts.language),
                 self.ago_text(call.seconds_ago),
             )
             for column, value in enumerate(values):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.i18n import language_name
 from kiosk.queue.service import CounterOverview
 from kiosk.storage import AccessEvent
 from kiosk.supervision import Count, KioskHealth, TodayStats
@@ -411,7 +412,7 @@ class TodayTab(SupervisorTab):
         self.languages.set_title(t("today.languages"))
         languages = stats.languages if stats.visits else ()
         self.languages.set_data(
-            [self.host.t_or(f"supervisor.today.language_names.{c}", c) for c, _ in languages],
+            [language_name(c, self.host.texts.language) for c, _ in languages],
             [Series(t("today.languages"), tuple(n for _, n in languages))],
         )
 

@@ -222,8 +222,6 @@ class DoneScreen(ScreenFrame):
 def _waiting_text(texts: Translations, ahead: int) -> str:
     if ahead == 0:
         return texts.text("ui.done.nobody_ahead")
-    if ahead == 1:
-        return texts.text("ui.done.waiting_ahead_one")
     return texts.text("ui.done.waiting_ahead", n=ahead)
 
 

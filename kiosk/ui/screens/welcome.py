@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton
 
 from kiosk.i18n import Translations
 from kiosk.resources import resource
+from kiosk.ui.fonts import apply_language_font
 from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
+
+LANGUAGES_PER_ROW = 5
 
 
 class WelcomeScreen(ScreenFrame):
@@ -31,20 +34,26 @@ class WelcomeScreen(ScreenFrame):
         self.languages_label = label(role="hint")
         self.languages_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.languages_label)
-        row = QHBoxLayout()
-        row.setSpacing(px(24))
-        row.addStretch(1)
+        # Ten languages fit as two rows of five; fewer stay on one row.
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(px(24))
+        grid.setVerticalSpacing(px(16))
+        columns = LANGUAGES_PER_ROW if len(languages) > LANGUAGES_PER_ROW else len(languages)
         self.language_buttons: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
-        for code, name in languages.items():
+        for index, (code, name) in enumerate(languages.items()):
             button = QPushButton(name)
             button.setObjectName("language")
             button.setCheckable(True)
             button.setAccessibleName(name)
+            apply_language_font(button, code)  # each name in its own script's font
             button.clicked.connect(lambda _checked=False, c=code: self._language_touched(c))
             group.addButton(button)
-            row.addWidget(button)
+            grid.addWidget(button, index // columns, index % columns)
             self.language_buttons[code] = button
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(grid)
         row.addStretch(1)
         self.body.addLayout(row)
         # Near the bottom edge, where a visitor who cannot see the screen finds it by touch.
