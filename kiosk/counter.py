@@ -324,7 +324,7 @@ class CounterDesk:
         ]
 
     def _language_name(self, code: str) -> str:
-        """The visitor's language as staff know it and by its own name: ベトナム語（Tiếng Việt）."""
+        """The visitor's language as staff know it (CLDR): ベトナム語, やさしい日本語."""
         return language_name(code, self.texts.language)
 
     def _counter_name(self, counter: str) -> str:

@@ -96,14 +96,9 @@ def language_info(code: str) -> Language | None:
 
 def language_name(code: str, reader: str) -> str:
     """A visitor's language named for a reader of ``reader`` (e.g. counter staff):
-    ベトナム語（Tiếng Việt）, やさしい日本語, Vietnamese (Tiếng Việt); the code if unknown."""
+    ベトナム語, やさしい日本語, Vietnamese; the code itself when the kiosk has no such language."""
     info = language_info(code)
-    if info is None:
-        return code
-    shown, own = info.name_in(language_info(reader) or reader), info.name
-    if shown == own:
-        return own
-    return f"{shown}（{own}）" if reader.partition("-")[0] in ("ja", "zh") else f"{shown} ({own})"
+    return info.name_in(language_info(reader) or reader) if info is not None else code
 
 
 def load_tree(language: str, folder: Path | None = None) -> dict[str, Any]:

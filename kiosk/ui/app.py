@@ -55,10 +55,8 @@ def apply_theme(app: QApplication, px_per_mm: float = REFERENCE_PX_PER_MM) -> No
     set_px_per_mm(px_per_mm)
     # Every font of resources/fonts/; Japanese first (IPAex Gothic) until a visitor picks a
     # language (kiosk.ui.fonts.apply_language_font), then that language's stack.
-    font = QFont()
     names = families(JAPANESE)
-    if names:
-        font.setFamilies(names)
+    font = QFont(names[0]) if names else QFont()
     font.setPixelSize(px(BASE_PIXEL_SIZE))
     app.setFont(font)
     app.setStyleSheet(stylesheet())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from kiosk.context import KioskContext
 from kiosk.i18n import Translations
 from kiosk.services import Speaker
@@ -97,9 +99,12 @@ class ReadingAloud:
             self.guide.say(f"{intro}\n{screen_speech(self.welcome)}")
 
     def _no_voice(self) -> None:
-        """Said once, in writing: this language is shown, not read aloud."""
-        screen = self.current_screen()
-        notice = getattr(screen, "notice", None)
+        """Said once, in writing: this language is shown, not read aloud. Shown once the
+        touch that chose the language has also moved on to the next screen."""
+        QTimer.singleShot(0, self._show_no_voice)
+
+    def _show_no_voice(self) -> None:
+        notice = getattr(self.current_screen(), "notice", None)
         if notice is not None:
             notice.show_message(self.texts.text("ui.common.no_voice"))
 

@@ -35,9 +35,11 @@ FIXED_TEXT = (
     "#restartButton",
     "#callStaffButton",
     "#speakHint",
+    "#language",
 )
 """Texts that keep their size in large text: the toolbar's (7 mm already), so that it
-stays one row, and the "say it like this" hint, which quotes the answer buttons."""
+stays one row, the "say it like this" hint, which quotes the answer buttons, and the
+ten language names (9 mm already), so that each stays whole on its button."""
 PLAUSIBLE_DPI = (40.0, 400.0)
 """Outside this, a screen's reported DPI is taken for a guess (Xvfb, broken EDID)."""
 

@@ -16,7 +16,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from kiosk.checkout import Checkout
 from kiosk.chime import Chime
@@ -204,7 +204,10 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
 
     def choose_language(self, code: str) -> None:
         self.texts = self.context.texts_for(code)
-        apply_language_font(self, code)  # e.g. Chinese glyph forms for Chinese, Devanagari
+        # The visitor's script: Chinese glyph forms for Chinese, Devanagari for Nepali.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_language_font(app, code)
         self.welcome.retranslate(self.texts, self._ward_name())
         self.view_modes.apply(self.welcome)
         self.welcome.restart_button.hide()  # nothing to start over from yet

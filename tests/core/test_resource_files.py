@@ -35,7 +35,10 @@ def resources(tmp_path: Path) -> Path:
 def set_wrong_pin(resources: Path, text: str) -> Path:
     """Replace English ``ui.errors.wrong_pin`` with ``text``; the file changed."""
     ui = resources / "i18n" / "en" / "ui.toml"
-    old = 'wrong_pin = "That PIN is not correct. {n} tries left."'
+    old = (
+        'wrong_pin = { one = "That PIN is not correct. {n} try left.",'
+        ' other = "That PIN is not correct. {n} tries left." }'
+    )
     content = ui.read_text(encoding="utf-8")
     assert content.count(old) == 1
     ui.write_text(content.replace(old, f"wrong_pin = {text!r}"), encoding="utf-8")

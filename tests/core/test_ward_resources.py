@@ -76,7 +76,8 @@ def test_a_broken_ward_file_names_the_ward_file(ward: Path):
 
 def test_translations_and_a_new_language_come_from_the_ward(ward: Path):
     english = shipped_text("i18n/en/language.toml")
-    write(ward, "i18n/en/language.toml", english.replace("English", "English (Koto Ward)"))
+    own_name = english + 'name = "English (Koto Ward)"\n'  # a name of the ward's own
+    write(ward, "i18n/en/language.toml", own_name)
     write(ward, "i18n/xx/language.toml", english)
     assert Translations.load("en").name == "English (Koto Ward)"
     assert "xx" in available_languages()
@@ -98,7 +99,7 @@ def test_the_setting_chooses_the_folder(ward: Path, tmp_path: Path):
     write(
         other,
         "i18n/en/language.toml",
-        shipped_text("i18n/en/language.toml").replace("English", "Other English"),
+        shipped_text("i18n/en/language.toml") + 'name = "Other English"\n',
     )
     settings = load_settings(environ={"WARD_KIOSK_KIOSK_RESOURCES_DIR": str(other)})
     context = KioskContext.load(settings=settings)

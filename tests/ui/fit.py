@@ -37,6 +37,22 @@ def problems(root: QWidget, size: tuple[int, int]) -> list[str]:
     QApplication.processEvents()
     for widget in _wrapped(root):
         found.extend(_cut(root, widget))
+    found.extend(_squeezed_lines(root))
+    return found
+
+
+def _squeezed_lines(root: QWidget) -> list[str]:
+    """One-line labels (the card banner, titles) drawn lower than their text needs."""
+    found = []
+    for label in root.findChildren(QLabel):
+        if label.wordWrap() or not label.isVisible() or not label.text().strip():
+            continue
+        if _in_scroll_area(label, root) or label.height() >= label.sizeHint().height() - 2:
+            continue
+        found.append(
+            f"{_name(label)}: needs {label.sizeHint().height()} px of height,"
+            f" has {label.height()}"
+        )
     return found
 
 

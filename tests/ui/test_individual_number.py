@@ -50,7 +50,7 @@ def test_the_number_is_read_with_the_same_single_pin_and_logged(
     to_result(visitor, *NATIONAL_INSURANCE)
     assert reads_of_the_number(virtual_card) == 0  # not before the visitor chose it
     result = window.result
-    assert "Joining national health insurance" in result.number_hint.text()
+    assert "Joining National Health Insurance (国民健康保険)" in result.number_hint.text()
     assert result.number_hint.isVisible() and result.card_only.isVisible()
     assert "Read my number" in result.card.text()
     visitor.click(result.card)

@@ -94,7 +94,7 @@ def screen_states(window: Any) -> Iterator[tuple[str, QWidget]]:
     yield "busy", window.busy
     counter = counter_label(window.context.settings, texts, "insurance")
     stops = [texts.text("ui.route.stop", number=n) for n in ("2", "5", "8")]
-    route = texts.text("ui.route.summary", count=4, route=texts.text("ui.route.arrow").join(stops))
+    route = texts.text("ui.route.summary", n=4, route=texts.text("ui.route.arrow").join(stops))
     window.done.show_outcome(
         texts, ticket_code="A-123", counter=counter, waiting_ahead=12, saved_to="",
         problem="", seconds=30, priority=True, route=route,

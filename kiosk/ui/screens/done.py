@@ -42,7 +42,7 @@ class DoneScreen(ScreenFrame):
         self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.columns.setSpacing(px(4))
         number = QVBoxLayout()
-        number.setSpacing(px(8))
+        number.setSpacing(px(2))
         number.addStretch(1)
         self.what_to_do = QVBoxLayout()
         self.what_to_do.setSpacing(px(2))
@@ -88,6 +88,8 @@ class DoneScreen(ScreenFrame):
         self.columns.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
+        # Above the rest, the number takes only its height: every line below it gets its own.
+        self.columns.setStretch(0, 2 if wide else 0)
 
     @property
     def holding_for_card(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPushButton
 
 from kiosk.i18n import Translations
@@ -11,7 +12,8 @@ from kiosk.ui.fonts import apply_language_font
 from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, WrapButton, label
 
-LANGUAGES_PER_ROW = 5
+NARROW_COLUMNS = 3  # the longest names ("Português (Brasil)") fit three abreast at 19"
+WIDE_COLUMNS = 4  # on a 16:9 screen four rows would not fit in the height, five not in the width
 
 
 class WelcomeScreen(ScreenFrame):
@@ -28,20 +30,19 @@ class WelcomeScreen(ScreenFrame):
             self.body.addWidget(widget)
         self.body.addStretch(1)
         self.start = WrapButton(role="primary")
-        self.start.setMinimumHeight(px(160))
+        self.start.setMinimumHeight(px(100))
         self.start.clicked.connect(self.start_requested)
         self.body.addWidget(self.start)
         self.languages_label = label(role="hint")
         self.languages_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.languages_label)
-        # Ten languages fit as two rows of five; fewer stay on one row.
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(px(24))
-        grid.setVerticalSpacing(px(16))
-        columns = LANGUAGES_PER_ROW if len(languages) > LANGUAGES_PER_ROW else len(languages)
+        # Ten languages: four rows of three on a 5:4 screen, three rows of four on a wide one.
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(px(24))
+        self.grid.setVerticalSpacing(px(8))
         self.language_buttons: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
-        for index, (code, name) in enumerate(languages.items()):
+        for code, name in languages.items():
             button = QPushButton(name)
             button.setObjectName("language")
             button.setCheckable(True)
@@ -49,19 +50,35 @@ class WelcomeScreen(ScreenFrame):
             apply_language_font(button, code)  # each name in its own script's font
             button.clicked.connect(lambda _checked=False, c=code: self._language_touched(c))
             group.addButton(button)
-            grid.addWidget(button, index // columns, index % columns)
             self.language_buttons[code] = button
+        self._columns = 0
+        self._arrange(NARROW_COLUMNS)
         row = QHBoxLayout()
         row.addStretch(1)
-        row.addLayout(grid)
+        row.addLayout(self.grid)
         row.addStretch(1)
         self.body.addLayout(row)
         # Near the bottom edge, where a visitor who cannot see the screen finds it by touch.
         self.voice_guide = WrapButton(role="voiceGuide")
         self.voice_guide.set_icon(str(resource("ui", "speaker.svg")))
-        self.voice_guide.setMinimumHeight(px(120))
+        self.voice_guide.setMinimumHeight(px(96))
         self.voice_guide.hide()  # shown when the kiosk can speak
         self.footer.addWidget(self.voice_guide, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= 1.5 * event.size().height()
+        self._arrange(WIDE_COLUMNS if wide else NARROW_COLUMNS)
+        super().resizeEvent(event)
+
+    def _arrange(self, columns: int) -> None:
+        """The language buttons in rows of ``columns`` (fewer buttons: one row)."""
+        columns = min(columns, len(self.language_buttons)) or 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for index, button in enumerate(self.language_buttons.values()):
+            self.grid.removeWidget(button)
+            self.grid.addWidget(button, index // columns, index % columns)
 
     def _language_touched(self, code: str) -> None:
         self.language_chosen.emit(code)
