@@ -50,8 +50,7 @@ def _squeezed_lines(root: QWidget) -> list[str]:
         if _in_scroll_area(label, root) or label.height() >= label.sizeHint().height() - 2:
             continue
         found.append(
-            f"{_name(label)}: needs {label.sizeHint().height()} px of height,"
-            f" has {label.height()}"
+            f"{_name(label)}: needs {label.sizeHint().height()} px of height, has {label.height()}"
         )
     return found
 
