@@ -24,7 +24,7 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kiosk.language import Language, LanguageFileError, is_plural_table
 from kiosk.resources import TomlFileError, files_in, read_toml, resource
@@ -207,6 +207,8 @@ class Translations:
         raw = self.raw(key)
         if is_plural_table(raw):
             raw = self._plural_form(key, raw, values)
+            # the count as the language writes numbers (CLDR): 1,000 / 1.000 / 1 000
+            values = {**values, "n": self.info.number(cast(float, values["n"]))}
         template = str(raw)
         if not values:
             return template

@@ -104,3 +104,9 @@ def test_counter_staff_read_the_visitors_language_in_their_own():
     assert language_name("ja-easy", "ja") == "やさしい日本語"
     assert language_name("ja", "ja") == "日本語"
     assert language_name("xx", "ja") == "xx"  # an unknown code is shown as it is
+
+
+def test_counts_are_written_with_the_languages_separators():
+    assert Translations.load("en").text("ticket.slip.people", n=1234) == "1,234 people"
+    assert Translations.load("pt-BR").text("ticket.slip.people", n=1234).startswith("1.234 ")
+    assert Translations.load("ne").text("ticket.slip.people", n=5).startswith("5 ")  # Latin digits

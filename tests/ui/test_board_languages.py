@@ -185,3 +185,21 @@ def test_the_notification_carries_the_visitors_language_on_postgresql(pg_url, tm
 
 def _of(events: list[Any], ticket: int) -> list[Any]:
     return [e for e in events if e.ticket_id == ticket]
+
+
+VOICED = ["ja", "ja-easy", "en", "zh-Hans", "ko", "vi", "ne", "id", "pt-BR"]
+
+
+def test_a_call_is_heard_in_every_language_with_a_voice(tmp_path):
+    """The real voices say the board's call sentence, audibly, in each language."""
+    from kiosk.config import SpeechSettings
+    from kiosk.speech.speaker import KioskSpeaker
+    from tests.audio_checks import assert_speaks
+
+    with KioskSpeaker(SpeechSettings(), player=[]) as speaker:
+        for language in VOICED:
+            texts = Translations.load(language)
+            text = texts.text("board.speech.call", letter="A", number=12, counter="5")
+            wav = tmp_path / f"call-{language}.wav"
+            speaker.save(text, language, wav, timeout=120)
+            assert_speaks(wav, text)
