@@ -129,7 +129,7 @@ def checklist(steps: Sequence[Step]) -> list[str]:
 def _first_page(sheet: Sheet, cover: Cover, texts: Translations) -> float:
     """Ward, date, title, the ticket box and the QR code; returns where blocks start."""
     write(sheet, cover.ward_name, LEFT, 12, 110, size=14, lines=1)
-    write(sheet, _date(cover.today, texts), 125, 12.5, RIGHT - 125, size=BODY, align="right")
+    write(sheet, texts.info.date(cover.today), 125, 12.5, RIGHT - 125, size=BODY, align="right")
     write(sheet, texts.text("forms.cover.title"), LEFT, 20, 125, size=24, lines=1, bold=True)
     language = texts.text("forms.cover.language", language=texts.name)
     write(sheet, language, 140, 23.5, RIGHT - 140, size=BODY, lines=1, align="right")
@@ -147,11 +147,6 @@ def _next_page(sheet: Sheet, cover: Cover, texts: Translations) -> float:
     title = texts.text("forms.cover.continued", title=texts.text("forms.cover.title"))
     write(sheet, title, LEFT, 21, WIDTH, size=20, lines=1, bold=True)
     return NEXT_TOP
-
-
-def _date(day: date, texts: Translations) -> str:
-    """The date the way the visitor's language writes it (as on the confirm screen)."""
-    return texts.info.date(day)
 
 
 def _ticket(sheet: Sheet, cover: Cover, texts: Translations) -> None:

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 
 from kiosk.i18n import Translations
 from kiosk.person import Person
-from kiosk.ui.format import format_date
 from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, label, mark_private
 
@@ -73,7 +72,7 @@ class ConfirmScreen(ScreenFrame):
     def show_person(self, person: Person, texts: Translations) -> None:
         self.values["name"].setText(person.name)
         self.values["address"].setText(person.address)
-        self.values["birth_date"].setText(format_date(person.birth_date, texts))
+        self.values["birth_date"].setText(texts.info.date(person.birth_date))
         self.values["sex"].setText(texts.text(f"ui.confirm.{person.sex}"))
 
     def wipe(self) -> None:
