@@ -53,6 +53,12 @@ class Interview:
         return dict(self._history) | self._from_card
 
     @property
+    def history_before_card(self) -> list[tuple[str, str]]:
+        """The answers given before the card step, in the order given (question, choice)."""
+        given = self._history[: self._before_card] if self._card_done else self._history
+        return list(given)
+
+    @property
     def step(self) -> int:
         """1 for the first question shown, 2 for the second, and so on."""
         return len(self._history) + 1

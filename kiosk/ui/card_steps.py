@@ -9,15 +9,13 @@ the reader when the previous visit ended is never read without asking whose it i
 from __future__ import annotations
 
 import time
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from kiosk.card.monitor import ReaderEvent
 from kiosk.checkout import Checkout
-from kiosk.interview import Interview
-from kiosk.person import Person, mask_individual_number
+from kiosk.journey import DetailsShown, Event, Journey
 from kiosk.services import CardData, CardReader
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
@@ -25,7 +23,6 @@ from kiosk.ui.screens.identity import IdentityScreen
 from kiosk.ui.screens.pin import PinScreen
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.visitor_messages import MIN_PIN_TRIES, Coded, refusal, too_few_tries
-from kiosk.visit import Visit
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -46,8 +43,7 @@ class CardSteps:
     confirm: ConfirmScreen
     done: DoneScreen
     texts: Translations
-    visit: Visit | None
-    interview: Interview | None
+    journey: Journey | None
     _cards: dict[str, bool]  # reader name -> holds a card, from the monitor
     _checking: bool  # a tries-left check of a new card is under way
     _reading: bool  # the card is being read with the PIN
@@ -65,9 +61,7 @@ class CardSteps:
 
         def _error_text(self, error: Exception) -> str: ...
 
-        def show_result(self) -> None: ...
-
-        def after_card_step(self) -> None: ...
+        def follow(self, event: Event | None) -> None: ...
 
         def _card_lifted(self) -> None: ...
 
@@ -77,8 +71,9 @@ class CardSteps:
 
     def go_to_card(self, *, with_number: bool) -> None:
         """The result screen's "continue with the card": the identity screen."""
-        self._with_number = with_number
-        self.show_identity()
+        if self.journey is not None:
+            self._with_number = with_number
+            self.follow(self.journey.choose_card(with_number=with_number))
 
     def show_identity(self, *, await_removal: bool = False, error: Exception | None = None) -> None:
         self.pin.clear()
@@ -94,38 +89,32 @@ class CardSteps:
         self._identity_update()
 
     def continue_without_card(self) -> None:
-        if self.visit is not None:
-            self.visit.forget_card()
-        self._finish_card_step(None)
+        if self.journey is not None:
+            self.follow(self.journey.without_card())
 
     def _forget_card(self) -> None:
         """Back from the check screen: the card data is dropped, the card step again."""
-        if self.visit is not None:
-            self.visit.forget_card()
+        if self.journey is not None:
+            self.journey.forget_card()
         self.confirm.wipe()
         self.show_identity(await_removal=True)
 
     def _details_confirmed(self, *, something_wrong: bool = False) -> None:
-        visit = self.visit
-        if visit is None or visit.person is None:
+        journey = self.journey
+        if journey is None or journey.visit.person is None:
             return
-        visit.details_to_correct = something_wrong
-        self._finish_card_step(visit.person.birth_date)
-
-    def _finish_card_step(self, birth_date: date | None) -> None:
-        if self.interview is not None:
-            self.interview.card_step_done(birth_date, date.today())
-        self.after_card_step()
+        self.follow(journey.confirm_details(something_wrong=something_wrong))
 
     def _back_to_card_step(self) -> None:
         """Back from the first question after the card: its screen again."""
-        visit = self.visit
-        if self.interview is not None:
-            self.interview.reopen_card_step()
-        if visit is not None and visit.used_card and visit.person is not None:
-            self._go(self.confirm)
-        else:
-            self.show_result()
+        if self.journey is not None:
+            self.follow(self.journey.back_to_card_step())
+
+    def _show_details(self, event: DetailsShown) -> None:
+        self.confirm.retranslate(self.texts)
+        self.confirm.show_person(event.person, self.texts)
+        self.confirm.show_number(event.masked_number, self.texts)
+        self._go(self.confirm)
 
     # -- the reader -----------------------------------------------------------
 
@@ -213,9 +202,10 @@ class CardSteps:
     # -- the PIN: one entry reads everything the visit needs -------------------
 
     def _read_card(self, pin: str) -> None:
-        visit, card, checkout = self.visit, self.card, self.checkout
-        if visit is None:
+        card, checkout = self.card, self.checkout
+        if self.journey is None:
             return
+        visit = self.journey.visit
         with_number = self._with_number
         self._reading = True
         self.runner.submit(
@@ -226,17 +216,8 @@ class CardSteps:
 
     def _card_read(self, data: CardData) -> None:
         self._reading = False
-        if self.visit is None:
-            return
-        person: Person = data.person
-        self.visit.person = person
-        self.visit.used_card = True
-        self.visit.individual_number = data.individual_number
-        self.confirm.retranslate(self.texts)
-        self.confirm.show_person(person, self.texts)
-        number = data.individual_number
-        self.confirm.show_number(mask_individual_number(number) if number else "", self.texts)
-        self._go(self.confirm)
+        if self.journey is not None:
+            self.follow(self.journey.card_read(data))
 
     def _pin_failed(self, error: Exception) -> None:
         self._reading = False

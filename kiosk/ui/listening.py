@@ -36,8 +36,13 @@ class Listening:
     guide: VoiceGuide
     question: QuestionScreen
     texts: Translations
-    interview: Interview | None
-    visit: Visit | None
+
+    @property
+    def interview(self) -> Interview | None: ...
+
+    @property
+    def visit(self) -> Visit | None: ...
+
     _listen_turn: int
     _said_before_next: str
     _candidate: str | None

@@ -49,7 +49,10 @@ class VisitEnd:
     busy: BusyScreen
     done: DoneScreen
     texts: Translations
-    visit: Visit | None
+
+    @property
+    def visit(self) -> Visit | None: ...
+
     speaker: Speaker | None
     chime: Chime | None
     restart_box: AskOverlay

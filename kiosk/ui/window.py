@@ -21,8 +21,16 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 from kiosk.checkout import Checkout
 from kiosk.chime import Chime
 from kiosk.context import KioskContext
-from kiosk.guidance import guidance
 from kiosk.interview import Interview
+from kiosk.journey import (
+    CardWanted,
+    DetailsShown,
+    Event,
+    Journey,
+    QuestionShown,
+    ReadyToPrint,
+    ResultShown,
+)
 from kiosk.services import CardReader, Listener, ReaderWatchFactory, Speaker
 from kiosk.ui.ask_overlay import AskOverlay
 from kiosk.ui.card_steps import CardSteps
@@ -69,8 +77,7 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         self.card = card
         self.checkout = checkout
         self.runner = runner or TaskRunner(self)
-        self.visit: Visit | None = None
-        self.interview: Interview | None = None
+        self.journey: Journey | None = None
         self.texts = context.texts_for(context.languages[0])
         self.speaker = speaker
         self.listener = listener
@@ -219,72 +226,68 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         return self.context.settings.ward.name_in(self.texts.language)
 
     def start_visit(self) -> None:
-        self.visit = Visit(language=self.texts.language)
-        self.interview = Interview(self.context.catalog.tree)
+        ctx = self.context
+        self.journey = Journey(ctx.catalog, ctx.settings, self.texts)
         for screen in (self.identity, self.pin, self.confirm, self.busy):
             screen.retranslate(self.texts)
-        self.show_question()
+        self.follow(self.journey.start())
+
+    @property
+    def visit(self) -> Visit | None:
+        return self.journey.visit if self.journey is not None else None
+
+    @property
+    def interview(self) -> Interview | None:
+        return self.journey.interview if self.journey is not None else None
+
+    def follow(self, event: Event | None) -> None:
+        """Draw what the journey says comes next."""
+        if isinstance(event, QuestionShown):
+            self._show_question(event)
+        elif isinstance(event, ResultShown):
+            self._show_result(event)
+        elif isinstance(event, CardWanted):
+            self.show_identity()
+        elif isinstance(event, DetailsShown):
+            self._show_details(event)
+        elif isinstance(event, ReadyToPrint):
+            self.print_visit()
 
     def show_question(self) -> None:
-        interview = self.interview
-        if interview is None:
-            return
-        question = interview.current
-        if question is None:
-            if interview.card_step_due:
-                self.show_result()
-            else:
-                self.print_visit()
-            return
-        self.question.show_question(question, interview.step, interview.total, self.texts)
+        if self.journey is not None:
+            self.follow(self.journey.next())
+
+    def _show_question(self, event: QuestionShown) -> None:
+        self.question.show_question(event.question, event.step, event.total, self.texts)
         can_listen = self.listener is not None and self.listener.available(self.texts.language)
         self.question.set_speakable(can_listen)  # listening on the last screen was dropped
         self._go(self.question)
         if can_listen and self.context.settings.speech.listen_on_every_screen:
             self.listen()
 
-    def after_card_step(self) -> None:
-        """The card was checked (or the visitor has none): the questions the card did
-        not answer, then printing."""
-        if self.interview is not None and self.visit is not None:
-            self.visit.answers = self.interview.answers  # with those the card gave
-        self.show_question()
-
     def answer(self, choice: str) -> None:
-        if self.interview is None or self.visit is None:
-            return
-        self.interview.answer(choice)
-        self.visit.answers = self.interview.answers
-        self.show_question()
+        if self.journey is not None:
+            self.follow(self.journey.answer(choice))
 
     def question_back(self) -> None:
-        interview, visit = self.interview, self.visit
-        if interview is None or visit is None:
+        journey = self.journey
+        if journey is None:
             return
         if self.current_screen() is self.result:
-            interview.reopen_card_step()
-        if interview.back():
-            visit.answers = interview.answers
-            self.show_question()
-        elif self.current_screen() is self.question and interview.past_card_step:
-            self._back_to_card_step()
-        else:
+            journey.interview.reopen_card_step()
+        event = journey.back()
+        if event is None:
             self.ask_restart()  # back from the first question: start over, if the visitor agrees
+        else:
+            self.follow(event)
 
     def show_result(self) -> None:
-        visit, interview = self.visit, self.interview
-        if visit is None or interview is None:
-            return
-        interview.reopen_card_step()
-        visit.answers = interview.answers
-        visit.forget_card()
+        if self.journey is not None:
+            self.follow(self.journey.show_result())
+
+    def _show_result(self, event: ResultShown) -> None:
         self._with_number = False
-        ctx = self.context
-        steps = guidance(ctx.catalog, ctx.settings, self.texts, visit.answers)
-        visit.procedures = [step.procedure_id for step in steps]
-        needing = ctx.catalog.needing_individual_number(visit.procedures)
-        names = [self.texts.procedure(p.id) for p in needing]
-        self.result.show_steps(steps, self.texts, number_needed_by=names)
+        self.result.show_steps(event.steps, self.texts, number_needed_by=event.number_needed_by)
         self._go(self.result)
 
     def _ask_for_more_time(self) -> None:
@@ -314,10 +317,9 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
             record.procedures = list(visit.procedures)
             self.runner.submit(lambda: self.checkout.abandon(record), _ignore, _log_failure)
         ticket_code = visit.ticket.code if visit is not None and visit.ticket else ""
-        if visit is not None:
-            visit.wipe()
-        self.visit = None
-        self.interview = None
+        if self.journey is not None:
+            self.journey.wipe()
+        self.journey = None
         self.pin.clear()
         self.confirm.wipe()
         self.result.wipe()
