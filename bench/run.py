@@ -16,7 +16,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.common import table  # noqa: E402
 
-BENCHMARKS = ["startup", "card", "speech", "forms", "storage", "queue"]
+BENCHMARKS = ["startup", "card", "speech", "forms", "storage", "queue", "web"]
 PARTS = {"speech": ["speech", "voice"]}
 """Benchmarks measured in more than one module: speech is hearing (speech) and saying (voice)."""
 

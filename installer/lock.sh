@@ -4,7 +4,7 @@
 #   bash installer/lock.sh             # lock again, keeping the pinned versions that still fit
 #   bash installer/lock.sh --upgrade   # move every pin to the newest release that fits
 #
-# Writes installer/requirements/{kiosk,counter,board,dev}.txt from pyproject.toml: the base
+# Writes installer/requirements/{kiosk,counter,board,web,dev}.txt from pyproject.toml: the base
 # dependencies plus the role's extra (dev.txt: every extra and the test tools). Every file
 # carries the sha256 of each release file, so `pip install --require-hashes -r FILE`
 # installs exactly what was locked. Needs a package index (uv is fetched into a temporary
@@ -46,4 +46,5 @@ mkdir -p "$repo/installer/requirements"
 lock kiosk.txt --extra kiosk
 lock counter.txt --extra counter
 lock board.txt --extra board
-lock dev.txt --extra kiosk --extra counter --extra board --extra test
+lock web.txt --extra web
+lock dev.txt --extra kiosk --extra counter --extra board --extra web --extra test

@@ -14,14 +14,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.catalog import CatalogError, Procedure
+from kiosk.checkout_progress import CheckoutProgress, Outcome
 from kiosk.context import KioskContext
 from kiosk.forms.layout import LAYOUTS, Layout, LayoutError
+from kiosk.journey import calendar_warnings
+from kiosk.pre_entry import PreEntry
 from kiosk.printing import (
     FolderPrinter,
     JobOutcome,
@@ -48,21 +50,6 @@ log = logging.getLogger(__name__)
 STALE_VISIT = timedelta(hours=2)  # no visit takes this long: one still open was left
 
 
-@dataclass(frozen=True)
-class Outcome:
-    reference: str
-    ticket: Ticket
-    jobs: tuple[PrintJob, ...]
-    forms_error: str  # an error code of the forms printer, "" when the forms printed
-    ticket_error: str  # an error code of the ticket printer, "" when the ticket printed
-    saved_to: Path | None  # the folder, when jobs are written to files
-
-    @property
-    def print_error(self) -> str:
-        """The first printing error code, "" when everything printed."""
-        return self.forms_error or self.ticket_error
-
-
 # The forms the kiosk can print: one layout file each in resources/forms/ (listed
 # when the Checkout checks the catalog, read when a visit's forms are rendered).
 FORMS: Mapping[str, Layout] = LAYOUTS
@@ -75,54 +62,6 @@ class NumberNotReadError(Exception):
 
     def __init__(self) -> None:
         super().__init__("the card gave no individual number: place it again and retry")
-
-
-class CheckoutAbandoned(Exception):
-    """The visitor was sent to staff (the busy screen's deadline): this attempt stops."""
-
-    code = "sent_to_staff"
-
-
-class CheckoutProgress:
-    """How far one visit's checkout got, kept across its attempts ("Try again").
-
-    Written by the worker running :meth:`Checkout.complete`; the GUI thread reads
-    ``reference``, ``ticket`` and ``printing`` and may call :meth:`give_up`.
-    """
-
-    def __init__(self) -> None:
-        self.reference = ""  # set once the visit is stored
-        self.ticket: Ticket | None = None
-        self.minutes: int | None = None  # the wait estimate; None prints none
-        self.issuing = False  # an attempt asked for a ticket (it may exist though it failed)
-        self.printing = False  # the database part is done; the printers have the visit
-        self.forms: list[PrintJob] | None = None  # None until the forms were handed over
-        self.forms_error = ""
-        self.followed = False
-        self.tickets: list[PrintJob] | None = None
-        self.ticket_error = ""
-        self._given_up = threading.Event()
-
-    def give_up(self) -> None:
-        """Stop at the next step: the visitor has been sent to staff."""
-        self._given_up.set()
-
-    @property
-    def given_up(self) -> bool:
-        return self._given_up.is_set()
-
-    def check(self) -> None:
-        """Raise CheckoutAbandoned once ``give_up`` was called."""
-        if not self.given_up:
-            return
-        ticket = f"ticket {self.ticket.code} stays in the queue" if self.ticket else "no ticket"
-        log.warning(
-            "visit %s: the visitor was sent to staff before it finished (%s); nothing "
-            "more is printed for it",
-            self.reference or "(not stored)",
-            ticket,
-        )
-        raise CheckoutAbandoned
 
 
 class Checkout:
@@ -210,6 +149,10 @@ class Checkout:
         """The database part: store the visit, take its ticket (one an earlier attempt
         issued before it failed, or a new one) and the wait estimate."""
         kiosk_id = self.context.settings.kiosk.id
+        if visit.pre_entry and not progress.pre_entry_claimed:
+            # Prints once: a second kiosk (or a second try here) is refused; staff release it.
+            self.store.mark_pre_entry_used(visit.pre_entry, kiosk_id=kiosk_id)
+            progress.pre_entry_claimed = True
         visit.reference = visit.reference or progress.reference  # stored once, then updated
         reference = self.store.save_visit(visit, kiosk_id=kiosk_id, status="completed")
         progress.reference = reference
@@ -274,6 +217,14 @@ class Checkout:
         log.info("individual number read from the card for visit %s", reference)
         return data
 
+    def load_pre_entry(self, code: str) -> PreEntry:
+        """A visit prepared at home, by its code; the kiosk's wrong guesses are limited.
+
+        Raises PreEntryNotFound, PreEntryExpired, PreEntryUsed or TooManyTries.
+        """
+        kiosk_id = self.context.settings.kiosk.id
+        return self.store.load_pre_entry(code, source=f"kiosk:{kiosk_id}")
+
     def abandon(self, visit: Visit) -> None:
         """Record a visit that was left before the end (no personal data is kept)."""
         visit.forget_card()
@@ -332,9 +283,11 @@ class Checkout:
         if not forms_of(visit.procedures, catalog):
             return None
         texts = self.context.texts_for(visit.language)
+        today = self._today()
+        warnings = calendar_warnings(visit, today, where="kiosk")
         try:
             document = render_visit_document(
-                visit, ticket, self.context.settings, catalog, texts, self._today(), FORMS
+                visit, ticket, self.context.settings, catalog, texts, today, FORMS, warnings
             )
         except LayoutError as e:
             log.error("the forms for visit %s cannot be rendered: %s", visit.reference, e)

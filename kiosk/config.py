@@ -124,9 +124,9 @@ class DatabaseSettings(_Section):
     password_file: str = ""
     """File holding the password for ``url`` (owner-only, not a symlink); empty: the
     password in the URL, or libpq's own (~/.pgpass)."""
-    role: Literal["", "kiosk", "counter", "board"] = ""
+    role: Literal["", "kiosk", "counter", "board", "web"] = ""
     """The role this PC's database user belongs to (PostgreSQL): its rights are checked
-    at start and by ``doctor``; empty: taken from the command (run, counter, board)."""
+    at start and by ``doctor``; empty: taken from the command (run, counter, board, web)."""
     migration_url: str = ""
     """The URL ``ward-kiosk db upgrade`` connects with: the migration role, owner of the
     schema (PostgreSQL); empty means ``url``."""
@@ -313,6 +313,37 @@ class BoardSettings(_Section):
     off: the board shows nothing of staff calls."""
 
 
+class WebSettings(_Section):
+    """スマート申請: the residents' web app (``ward-kiosk web``) and the tickets' phone page."""
+
+    public_url: str = ""
+    """Where residents reach the web app, e.g. "https://ward.example.jp/kiosk": tickets
+    print <public_url>/t/<token> for following the queue on a phone; empty prints none."""
+    host: str = "127.0.0.1"
+    """The address ``ward-kiosk web`` listens on (behind the ward's reverse proxy)."""
+    port: int = Field(8080, ge=1, le=65535)
+    pre_entry_days: int = Field(30, ge=1, le=365)
+    """Days a pre-entry can be printed at a kiosk after it was made; then it is deleted."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """The reverse proxy's address: only its X-Forwarded-For is trusted (the limit on
+    wrong codes counts per client address)."""
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        v = v.strip()
+        if v and not (v.startswith("https://") or v.startswith("http://")):
+            raise ValueError(f"{v!r} is not an http(s) URL such as https://ward.example.jp/kiosk")
+        return v
+
+
+def ticket_url(settings: Settings, token: str) -> str:
+    """The phone page of the ticket with ``token``; "" when either is missing."""
+    if not settings.web.public_url or not token:
+        return ""
+    return f"{settings.web.public_url.rstrip('/')}/t/{token}"
+
+
 class Settings(_Section):
     ward: WardSettings = WardSettings()
     kiosk: KioskSettings = KioskSettings()
@@ -323,6 +354,7 @@ class Settings(_Section):
     queue: QueueSettings = QueueSettings()
     counter_app: CounterAppSettings = CounterAppSettings()
     board: BoardSettings = BoardSettings()
+    web: WebSettings = WebSettings()
     counters: dict[str, CounterSettings] = Field(default_factory=_default_counters)
 
     @field_validator("counters")

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
@@ -26,14 +25,12 @@ from kiosk.person import MAX_TEXT_LENGTH, Person, mask_individual_number, text_f
 from kiosk.printing import JobOutcome
 from kiosk.queue import QueueService
 from kiosk.staff import NotAllowed, Session, StaffMember, current_member
-from kiosk.storage import QueueTicket, Store
-from kiosk.visit import QR_PREFIX, Visit
+from kiosk.storage import QueueTicket, Store, TicketNotFound, counter_queries
+from kiosk.visit import Visit
 from kiosk.wareki import to_wareki
 
 log = logging.getLogger(__name__)
 
-_REFERENCE = re.compile(r"[A-Z0-9]{6,16}")
-_TICKET_CODE = re.compile(r"([A-Z])-?(\d{1,4})")
 CORRECTABLE = ("name", "name_kana", "address", "birth_date", "sex")
 SEXES = ("male", "female", "not_applicable")
 TICKET_ACTIONS = ("call_again", "start", "done", "no_show")
@@ -53,28 +50,6 @@ class CorrectionRefused(ValueError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason  # a key of counter.toml's [errors.correction]
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What a code typed or scanned at the counter names: a visit or a ticket."""
-
-    reference: str | None = None
-    ticket_code: str | None = None
-
-
-def parse_scan(text: str) -> Scan | None:
-    """``WK:K7QH3MZA`` (the QR code), a bare reference, or a ticket code like ``A-012``.
-
-    Scanners type as a keyboard; stray spaces and lower case are forgiven.
-    """
-    value = text.strip().upper().replace(" ", "")
-    if value.startswith(QR_PREFIX):
-        reference = value.removeprefix(QR_PREFIX)
-        return Scan(reference=reference) if _REFERENCE.fullmatch(reference) else None
-    if match := _TICKET_CODE.fullmatch(value):
-        return Scan(ticket_code=f"{match[1]}-{int(match[2]):03d}")
-    return Scan(reference=value) if _REFERENCE.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -147,28 +122,28 @@ class CounterDesk:
 
     def waiting(self, session: Session, counter: str) -> list[QueueTicket]:
         """Today's tickets waiting for ``counter``, in the order "call next" calls them."""
-        self._member(session)
+        self.member(session)
         return self.queue.call_order(counter)
 
     def call_next(self, session: Session, counter: str) -> QueueTicket | None:
-        self._member(session)
+        self.member(session)
         return self.queue.call_next(counter)
 
     def call_code(self, session: Session, code: str, counter: str) -> QueueTicket:
         """Call today's ticket ``code`` out of turn (it must be waiting or a no-show)."""
-        self._member(session)
+        self.member(session)
         ticket = self.store.find_ticket(code)
         return self.queue.call_ticket(ticket.id, counter)
 
     def call_ticket(self, session: Session, ticket_id: int, counter: str) -> QueueTicket:
-        self._member(session)
+        self.member(session)
         return self.queue.call_ticket(ticket_id, counter)
 
     def change(self, session: Session, action: str, ticket_id: int, counter: str) -> QueueTicket:
         """``action`` (call_again, start, done, no_show) on the counter's current ticket."""
         if action not in TICKET_ACTIONS:
             raise ValueError(f"unknown ticket action {action!r}; one of {TICKET_ACTIONS}")
-        self._member(session)
+        self.member(session)
         change: Callable[[int, str], QueueTicket] = getattr(self.queue, action)
         return change(ticket_id, counter)
 
@@ -176,14 +151,14 @@ class CounterDesk:
         self, session: Session, ticket_id: int, category: str, counter: str
     ) -> QueueTicket:
         """Send the visitor on to ``category``; returns the new ticket."""
-        self._member(session)
+        self.member(session)
         return self.queue.transfer(ticket_id, category, counter)
 
     def set_priority(
         self, session: Session, ticket_id: int, priority: bool, counter: str
     ) -> QueueTicket:
         """Staff's decision that a waiting visitor goes first (or not)."""
-        member = self._member(session)
+        member = self.member(session)
         ticket = self.store.set_ticket_priority(ticket_id, priority, counter=counter)
         log.info("ticket %s priority %s by %s", ticket.code, priority, member.staff_id)
         return ticket
@@ -192,6 +167,15 @@ class CounterDesk:
 
     def visit_reference(self, ticket: QueueTicket) -> str | None:
         return self.store.visit_reference_of_ticket(ticket.id)
+
+    def visit_reference_of_token(self, token: str) -> str:
+        """The visit of the ticket whose phone page URL was scanned (see ``parse_scan``);
+        TicketNotFound when no ticket of a visit has ``token``."""
+        with self.store.transaction() as db:
+            reference = counter_queries.visit_reference_of_token(db, token)
+        if reference is None:
+            raise TicketNotFound("No ticket has this phone page URL: scan its visit's cover page.")
+        return reference
 
     def open_visit(
         self, session: Session, reference: str, *, via: str, counter: str, reason: str = ""
@@ -254,14 +238,14 @@ class CounterDesk:
 
     # -- checks -----------------------------------------------------------------------
 
-    def _member(self, session: Session) -> StaffMember:
+    def member(self, session: Session) -> StaffMember:
         """The member as the database has them now; SessionEnded otherwise."""
         return current_member(self.store, session)
 
     def _access(
         self, session: Session, reference: str, counter: str, reason: str
     ) -> tuple[StaffMember, Access]:
-        member = self._member(session)
+        member = self.member(session)
         return member, visit_access(
             self.store, reference, self.queue.categories_of(counter), reason
         )
@@ -278,11 +262,11 @@ class CounterDesk:
         person = visit.person
         return VisitView(
             reference=visit.reference,
-            language=self._language_name(visit.language),
+            language=self.language_name(visit.language),
             started_at=visit.started_at,
             used_card=visit.used_card,
-            procedures=tuple(self._procedure_lines(visit)),
-            answers=tuple(self._answer_lines(visit.answers)),
+            procedures=tuple(self.procedure_lines(visit.procedures, visit.answers)),
+            answers=tuple(self.answer_lines(visit.answers)),
             person=person,
             birth_date_text=_birth_date_text(person.birth_date) if person else "",
             number=(number if reveal else mask_individual_number(number)) if number else None,
@@ -291,9 +275,11 @@ class CounterDesk:
             details_to_correct=visit.details_to_correct,
         )
 
-    def _procedure_lines(self, visit: Visit) -> list[ProcedureLine]:
+    def procedure_lines(
+        self, procedures: Sequence[str], answers: Mapping[str, str]
+    ) -> list[ProcedureLine]:
         lines = []
-        for pid in visit.procedures:
+        for pid in procedures:
             try:
                 procedure = self.context.catalog.procedure(pid)
             except KeyError:  # the catalog changed since the visit: show the id
@@ -306,14 +292,14 @@ class CounterDesk:
                     counter=self.counter_label(procedure.counter),
                     bring=tuple(
                         _text_or(self.texts.item, item)
-                        for item in procedure.items_to_bring(visit.answers)
+                        for item in procedure.items_to_bring(answers)
                     ),
                     needs_individual_number=procedure.needs_individual_number,
                 )
             )
         return lines
 
-    def _answer_lines(self, answers: Mapping[str, str]) -> list[AnswerLine]:
+    def answer_lines(self, answers: Mapping[str, str]) -> list[AnswerLine]:
         return [
             AnswerLine(
                 question_id=qid,
@@ -323,7 +309,7 @@ class CounterDesk:
             for qid, choice in answers.items()
         ]
 
-    def _language_name(self, code: str) -> str:
+    def language_name(self, code: str) -> str:
         """The visitor's language as staff know it (CLDR): ベトナム語, やさしい日本語."""
         return language_name(code, self.texts.language)
 

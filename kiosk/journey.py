@@ -12,11 +12,13 @@ here (:meth:`Journey.card_read`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from kiosk.calendar_rules import CalendarError, CalendarWarning, Where, warnings_for
 from kiosk.catalog import Catalog, Question
 from kiosk.config import Settings
 from kiosk.guidance import Step, guidance
@@ -25,6 +27,8 @@ from kiosk.interview import Interview
 from kiosk.person import Person, mask_individual_number
 from kiosk.services import CardData
 from kiosk.visit import Visit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,13 @@ class ResultShown:
     """The procedures these answers need, before the card step.
 
     ``number_needed_by`` names (in the visitor's language) the procedures that need the
-    individual number, for the choice to have it read with the PIN.
+    individual number, for the choice to have it read with the PIN; ``warnings`` are
+    the calendar's (kiosk.calendar_rules) for these procedures, here and today.
     """
 
     steps: list[Step]
     number_needed_by: list[str]
+    warnings: list[CalendarWarning] = field(default_factory=list)  # deadlines, closed days
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class Journey:
         *,
         on_event: Listener | None = None,
         today: Callable[[], date] = date.today,
+        where: Where = "kiosk",
     ) -> None:
         self.catalog = catalog
         self.settings = settings
@@ -97,6 +104,7 @@ class Journey:
         self.with_number = False  # the visitor agreed to have the My Number read
         self._on_event = on_event
         self._today = today
+        self._where = where  # at the kiosk, or at home (the web): which warnings apply
 
     # -- the questions --------------------------------------------------------
 
@@ -171,7 +179,11 @@ class Journey:
         visit.procedures = [step.procedure_id for step in steps]
         needing = self.catalog.needing_individual_number(visit.procedures)
         names = [self.texts.procedure(p.id) for p in needing]
-        return self._emit(ResultShown(steps, names))
+        return self._emit(ResultShown(steps, names, self.warnings()))
+
+    def warnings(self) -> list[CalendarWarning]:
+        """The calendar's warnings for the procedures (kiosk.calendar_rules), here, today."""
+        return calendar_warnings(self.visit, self._today(), where=self._where)
 
     def choose_card(self, *, with_number: bool) -> CardWanted:
         """The visitor goes on with the card (and the My Number, when agreed)."""
@@ -235,6 +247,18 @@ class Journey:
         return event
 
 
+def calendar_warnings(visit: Visit, today: date, *, where: Where) -> list[CalendarWarning]:
+    """The calendar's warnings for a visit's procedures, counted from the moving date when
+    it was typed at home; none when the ward's calendar file is broken (logged), so that
+    the visit goes on without them."""
+    moved_on = visit.home.moved_on if visit.home is not None else None
+    try:
+        return warnings_for(visit.answers, visit.procedures, today, moved_on=moved_on, where=where)
+    except CalendarError as e:
+        log.error("no calendar warnings: %s", e)
+        return []
+
+
 __all__ = [
     "CardWanted",
     "DetailsShown",
@@ -243,4 +267,5 @@ __all__ = [
     "QuestionShown",
     "ReadyToPrint",
     "ResultShown",
+    "calendar_warnings",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.person import Person
+from kiosk.pre_entry import HomeDetails
 
 QR_PREFIX = "WK:"  # before the reference in the QR codes the counter scans
 
@@ -26,6 +27,7 @@ class Ticket:
     waiting_ahead: int
     issued_at: datetime
     priority: bool = False  # called before the normal tickets (pregnancy, disability...)
+    token: str = ""  # the secret of its phone page, /t/<token> ("" on older tickets)
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Visit:
     procedures: list[str] = field(default_factory=list)
     ticket: Ticket | None = None
     started_at: datetime = field(default_factory=datetime.now)
+    pre_entry: str = field(default="", repr=False)  # the code of a visit prepared at home
+    home: HomeDetails | None = None  # what was typed at home for the forms (new address...)
 
     def forget_card(self) -> None:
         """The visitor goes on without the card data (no card, or not theirs)."""
@@ -58,3 +62,5 @@ class Visit:
         self.answers.clear()
         self.procedures.clear()
         self.ticket = None
+        self.pre_entry = ""
+        self.home = None

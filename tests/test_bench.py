@@ -89,3 +89,20 @@ def test_storage_benchmark_runs(monkeypatch: pytest.MonkeyPatch):
     assert [row.name.split(":")[0] for row in rows] == ["storage"] * 4
     assert all(row.samples for row in rows)
     assert "sealed to the day key" in table(rows)
+
+
+def test_web_benchmark_runs(pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    from bench import web
+
+    for knob, value in [("FOLLOWERS", 10), ("WORKERS", 2), ("DURATION_S", 3.0)]:
+        monkeypatch.setattr(web, knob, value)
+    monkeypatch.setattr(web, "PERIOD_S", 0.4)  # 2 workers call 14 tickets: every follower's
+    monkeypatch.setattr(web, "PAGE_LOADS", 2)
+    rows = web.measure(pg_url)
+    base, page, seen, opened = rows
+    assert [len(row.samples) for row in (base, page, opened)] == [20, 20, 10]
+    assert all(sample > 0 for row in rows for sample in row.samples)
+    assert page.baseline is base.samples and "p99" in page.note
+    assert len(seen.samples) == 10 and "0 of 10 missed" in seen.note  # call -> seen measured
+    assert "peak" in opened.note and "MB" in opened.note
+    assert "x" in table(rows).splitlines()[3]  # the page against the constant endpoint

@@ -56,6 +56,26 @@ def test_data_purge_reports_a_count(tmp_path: Path):
     assert json.loads(result.output) == {"purged_visits": 0, "purged_pdfs": 0, "retention_days": 0}
 
 
+def test_queue_issue_prints_the_ticket_page_url(tmp_path: Path):
+    """With ``[web] public_url`` the ticket's phone page; without it, ""."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "kiosk.db"}"\n'
+        '[web]\npublic_url = "https://ward.example.jp/kiosk/"\n',
+        encoding="utf-8",
+    )
+    issue = [KIOSK, "queue", "issue", "--category", "resident", "--config", str(config)]
+    done = subprocess.run(issue, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    url = json.loads(done.stdout)["url"]
+    prefix = "https://ward.example.jp/kiosk/t/"
+    assert url.startswith(prefix) and len(url) == len(prefix) + 22
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "kiosk.db"}"\n', encoding="utf-8")
+    done = subprocess.run(issue, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["url"] == ""
+
+
 @pytest.mark.pcsc
 @pytest.mark.skipif(os.geteuid() != 0, reason="the demo starts pcscd, which needs root")
 def test_demo_starts_its_card_and_shows_the_welcome_screen(tmp_path: Path):

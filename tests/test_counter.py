@@ -8,7 +8,8 @@ import pytest
 
 from kiosk.config import ConfigError, Settings
 from kiosk.context import KioskContext
-from kiosk.counter import CorrectionRefused, Scan, check_settings, corrected, parse_scan
+from kiosk.counter import CorrectionRefused, check_settings, corrected
+from kiosk.counter_scan import Scan, parse_scan
 from kiosk.staff import NotAllowed
 from kiosk.storage import TicketStateConflict
 from tests.counter_fixture import NUMBER, CounterWorld

@@ -98,6 +98,7 @@ def test_db_roles_prints_the_sql_for_it(config: Path) -> None:
         'CREATE ROLE "ward_kiosk" NOLOGIN;',
         'CREATE ROLE "ward_counter" NOLOGIN;',
         'CREATE ROLE "ward_board" NOLOGIN;',
+        'CREATE ROLE "ward_web" NOLOGIN;',
         'CREATE ROLE "koto_kiosk_01" LOGIN;',
         'GRANT "ward_kiosk" TO "koto_kiosk_01";',
     ]

@@ -49,7 +49,9 @@ def without(modules: set[str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("command", [["--help"], ["board", "--help"], ["counter", "--help"]])
+@pytest.mark.parametrize(
+    "command", [["--help"], ["board", "--help"], ["counter", "--help"], ["web", "--help"]]
+)
 def test_the_commands_start_without_the_kiosk_extra(command: list[str]):
     result = without(KIOSK_ONLY, *command)
     assert result.returncode == 0, result.stderr
@@ -78,14 +80,15 @@ def test_every_library_named_in_extras_py_is_in_that_extra():
         "pyscard": "smartcard",
         "python-escpos": "escpos",
         "pyopenjtalk-plus": "pyopenjtalk",
+        "python-multipart": "multipart",
     }
     base = {_name(d) for d in project["dependencies"]}
-    for extra in ("kiosk", "counter", "board"):
+    for extra in ("kiosk", "counter", "board", "web"):
         names = {_name(d) for d in project["optional-dependencies"][extra]}
         modules = {module_of.get(n, n) for n in names}
         assert not names & base, extra
-        if extra == "kiosk":
-            assert modules >= {m for m, e in EXTRA_OF_MODULE.items() if e == "kiosk"} - {
+        if extra in ("kiosk", "web"):
+            assert modules >= {m for m, e in EXTRA_OF_MODULE.items() if e == extra} - {
                 "usb",
                 "serial",
             }
@@ -101,7 +104,7 @@ def _pins(lock: Path) -> dict[str, str]:
     return {m[0].lower(): m[1] for m in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
 
 
-@pytest.mark.parametrize("role", ["kiosk", "counter", "board", "dev"])
+@pytest.mark.parametrize("role", ["kiosk", "counter", "board", "web", "dev"])
 def test_each_lock_pins_every_package_with_hashes(role: str):
     lock = LOCKS / f"{role}.txt"
     text = lock.read_text(encoding="utf-8")
@@ -113,21 +116,21 @@ def test_each_lock_pins_every_package_with_hashes(role: str):
 
 
 def test_a_board_or_counter_lock_holds_no_card_reader_or_recognition():
-    for role in ("board", "counter"):
+    for role in ("board", "counter", "web"):
         assert not set(_pins(LOCKS / f"{role}.txt")) & KIOSK_ONLY_PACKAGES, role
     assert set(_pins(LOCKS / "kiosk.txt")) >= KIOSK_ONLY_PACKAGES
 
 
 def test_the_roles_agree_with_the_dev_lock_the_tests_run_on():
     dev = _pins(LOCKS / "dev.txt")
-    for role in ("kiosk", "counter", "board"):
+    for role in ("kiosk", "counter", "board", "web"):
         for name, version in _pins(LOCKS / f"{role}.txt").items():
             assert dev.get(name) == version, (
                 f"{role}.txt {name}=={version}, dev.txt {dev.get(name)}"
             )
 
 
-@pytest.mark.parametrize("role", ["kiosk", "counter", "board"])
+@pytest.mark.parametrize("role", ["kiosk", "counter", "board", "web"])
 def test_each_lock_is_in_step_with_pyproject(role: str):
     """A dependency added to pyproject.toml without running installer/lock.sh is caught."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -5,6 +5,7 @@
 #   bash installer/debian/setup.sh --demo     # plus the demo's virtual card reader
 #   bash installer/debian/setup.sh --dev      # plus what the tests need (the demo's too)
 #   bash installer/debian/setup.sh --role=board   # a board (or counter) PC's libraries only
+#   bash installer/debian/setup.sh --role=web     # the residents' web server (docs/web.md)
 #
 # Python packages come from the hash-locked installer/requirements/<role>.txt
 # (dev.txt with --dev; made by installer/lock.sh), then the kiosk itself (--no-deps).
@@ -20,8 +21,8 @@ for arg in "$@"; do
     case "$arg" in
         --dev) dev=1; demo=1 ;;
         --demo) demo=1 ;;
-        --role=kiosk|--role=counter|--role=board) role="${arg#--role=}" ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --role=kiosk|--role=counter|--role=board|--role=web) role="${arg#--role=}" ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -34,12 +35,21 @@ installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
 }
 
-mapfile -t packages < <(grep -v '^\s*#' "$here/packages-run.txt" | grep -v '^\s*$')
+if [ "$role" = web ] && [ "$dev" -eq 0 ] && [ "$demo" -eq 0 ]; then
+    # The web server reaches residents' phones: Python only, no card reader, display,
+    # printing or sound (its Python packages still hold Qt, which it never imports).
+    packages=(python3 python3-venv python3-pip)
+else
+    mapfile -t packages < <(grep -v '^\s*#' "$here/packages-run.txt" | grep -v '^\s*$')
+fi
 if [ "$demo" -eq 1 ]; then
     mapfile -t -O "${#packages[@]}" packages < <(grep -v '^\s*#' "$here/packages-demo.txt" | grep -v '^\s*$')
 fi
 if [ "$dev" -eq 1 ]; then
     mapfile -t -O "${#packages[@]}" packages < <(grep -v '^\s*#' "$here/packages-dev.txt" | grep -v '^\s*$')
+    # The web app's browser tests (tests/web/test_browser.py): Debian's chromium and its
+    # driver at /usr/bin/chromedriver, never a browser Selenium downloads itself.
+    packages+=(chromium chromium-driver)
 fi
 
 missing=()

@@ -32,6 +32,7 @@ def _mount_commands() -> None:
     from kiosk.cli.speech import speech
     from kiosk.cli.staff import staff
     from kiosk.cli.stats import stats
+    from kiosk.cli.web import web
 
     for command in (
         about,
@@ -54,6 +55,7 @@ def _mount_commands() -> None:
         speech,
         staff,
         stats,
+        web,
     ):
         main.add_command(command)
 

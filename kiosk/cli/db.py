@@ -109,7 +109,7 @@ def db_check(config_file: Path | None, url: str | None, password_file: Path | No
     "logins",
     multiple=True,
     metavar="NAME=ROLE",
-    help="Also a LOGIN role NAME in ROLE (kiosk, counter, board); repeatable.",
+    help="Also a LOGIN role NAME in ROLE (kiosk, counter, board, web); repeatable.",
 )
 def db_roles(
     config_file: Path | None,
@@ -179,7 +179,8 @@ def _parse_login(item: str) -> tuple[str, AppRole]:
     name, _, role = item.partition("=")
     if role not in get_args(AppRole):
         raise click.BadParameter(
-            f"{item!r}: expected NAME=ROLE with ROLE kiosk, counter or board", param_hint="--login"
+            f"{item!r}: expected NAME=ROLE with ROLE kiosk, counter, board or web",
+            param_hint="--login",
         )
     return name, cast("AppRole", role)
 

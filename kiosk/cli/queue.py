@@ -26,10 +26,14 @@ def queue() -> None:
 @click.option("--category", "category_id", required=True, help="Queue category id.")
 @click.option("--priority", is_flag=True, help="A priority ticket (pregnancy, disability, age).")
 def issue(config_file: Path | None, category_id: str, priority: bool) -> None:
-    """Issue a ticket; prints its number, category and people waiting ahead."""
+    """Issue a ticket; prints its number, category, people waiting ahead and the URL of
+    its phone page ("" without ``[web] public_url``)."""
+    from kiosk.config import ticket_url
+
     with _service(config_file) as service:
         issued = _run(lambda: service.issue(category_id, priority=priority))
     ticket = issued.ticket
+    url = ticket_url(settings_from(config_file), ticket.token)
     _echo(
         {
             "ticket": ticket.code,
@@ -39,6 +43,7 @@ def issue(config_file: Path | None, category_id: str, priority: bool) -> None:
             "waiting_ahead": ticket.waiting_ahead,
             "counter": ticket.counter,
             "estimated_wait_minutes": issued.estimated_wait_minutes,
+            "url": url,
         }
     )
 

@@ -30,6 +30,7 @@ from kiosk.forms.cover_blocks import (
     notes_block,
     route_block,
     step_blocks,
+    warnings_block,
     write,
 )
 from kiosk.forms.font_stacks import JAPANESE
@@ -61,6 +62,7 @@ class Cover:
     steps: Sequence[Step]
     forms: Sequence[tuple[str, str]]  # Japanese title, its translation ("" in Japanese)
     route: str = ""  # "手続き 4つ: 2番 → 5番 → 8番窓口"
+    warnings: Sequence[str] = ()  # calendar warnings (kiosk.calendar_rules), already written
 
 
 def draw_cover(canvas: Canvas, cover: Cover, texts: Translations) -> Drawn:
@@ -173,9 +175,11 @@ def _qr(sheet: Sheet, cover: Cover, texts: Translations) -> None:
 
 
 def _blocks(cover: Cover, texts: Translations, k: float) -> list[Block]:
-    """The cover's blocks in order: route, procedures, checklist, forms, closing notes
-    (procedures and checklist at ``k`` times their usual size)."""
+    """The cover's blocks in order: route, warnings, procedures, checklist, forms, closing
+    notes (procedures and checklist at ``k`` times their usual size)."""
     blocks = [route_block(cover.route)] if cover.route else []
+    if cover.warnings:
+        blocks.append(warnings_block(cover.warnings, texts.text("calendar.heading")))
     blocks += step_blocks(in_route_order(cover.steps), texts, k)
     blocks += checklist_blocks(checklist(cover.steps), texts, k)
     if cover.forms:

@@ -1,4 +1,5 @@
-"""The cover page's blocks: the route, the steps, the checklist, the forms, the notes.
+"""The cover page's blocks: the route, the warnings, the steps, the checklist, the forms,
+the notes.
 
 A block is a function that draws itself from a given height on the page and
 returns where it ends; drawn on a canvas that draws nothing, the same function
@@ -76,6 +77,24 @@ def route_block(summary: str) -> Block:
         sheet.canvas.roundRect(
             LEFT * mm, (PAGE_H - bottom) * mm, WIDTH * mm, (bottom - y) * mm, 2.5 * mm
         )
+        return bottom + 2
+
+    return draw
+
+
+def warnings_block(warnings: Sequence[str], heading: str) -> Block:
+    """The calendar warnings (deadlines, what is not accepted today) in a heavy frame,
+    each with a "！" before it, so they are not missed."""
+
+    def draw(sheet: Sheet, y: float) -> float:
+        top = y
+        y += 2.5 + write(sheet, heading, LEFT + 4, y + 2.5, WIDTH - 8, size=HEADING, bold=True)
+        for text in warnings:
+            write(sheet, "！", LEFT + 4, y + 1.5, 6, size=ITEM, lines=1, bold=True)
+            y += 1.5 + write(sheet, text, LEFT + 10, y + 1.5, WIDTH - 14, size=ITEM, lines=6)
+        bottom = y + 3
+        sheet.canvas.setLineWidth(2.5)
+        sheet.canvas.rect(LEFT * mm, (PAGE_H - bottom) * mm, WIDTH * mm, (bottom - top) * mm)
         return bottom + 2
 
     return draw

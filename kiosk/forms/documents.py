@@ -6,6 +6,7 @@ single form (``ward-kiosk forms render``, the benchmark).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.calendar_rules import CalendarWarning
 from kiosk.catalog import Catalog
 from kiosk.config import Settings
 from kiosk.forms import fonts
@@ -59,9 +61,10 @@ def render_visit_document(
     texts: Translations,
     today: date,
     layouts: Mapping[str, Layout] = LAYOUTS,
+    warnings: Sequence[CalendarWarning] = (),
 ) -> Document:
     """The cover page in the visitor's language (one page or more), then every form of the
-    visit, as one PDF."""
+    visit, as one PDF; ``warnings`` (kiosk.calendar_rules) are printed on the cover."""
     forms = forms_of(visit.procedures, catalog)
     glossary = Glossary(texts)
     steps = visit_steps(visit, catalog, settings, texts)
@@ -74,6 +77,7 @@ def render_visit_document(
         steps=steps,
         forms=[(layouts[f].title, glossary(layouts[f].key, layouts[f].title)) for f, _ in forms],
         route=route_summary(texts, steps),
+        warnings=[warning.text(texts) for warning in warnings],
     )
 
     def pages(canvas: Canvas) -> list[Drawn]:
@@ -81,6 +85,7 @@ def render_visit_document(
         canvas.showPage()
         for form_id, procedure in forms:
             data = _data(procedure, visit.person, visit.answers, settings, today, visit.reference)
+            data = dataclasses.replace(data, home=visit.home)
             drawn.append(draw_form(canvas, form_id, layouts[form_id], data, glossary))
             canvas.showPage()
         return drawn

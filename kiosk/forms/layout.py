@@ -22,10 +22,10 @@ from kiosk.resources import TomlFileError, files_in, read_toml, resource
 
 PAGE_W, PAGE_H = 210.0, 297.0
 FOOTER_TOP = 273.0  # the kiosk's own footer lies below this line
-DATE_SOURCES = frozenset({"person.birth_date", "today"})
+DATE_SOURCES = frozenset({"person.birth_date", "today", "home.moved_on"})
 SOURCE = re.compile(
     r"^(person\.(name|name_kana|address|birth_date|sex)|ward\.(name|addressee)"
-    r"|today|visit\.reference|procedure|card|answers\.[A-Za-z0-9_]+)$"
+    r"|home\.(address|moved_on)|today|visit\.reference|procedure|card|answers\.[A-Za-z0-9_]+)$"
 )
 ID = r"^[a-z][a-z0-9_]*$"
 
@@ -72,8 +72,8 @@ def _check_source(source: str) -> str:
     if source and not SOURCE.match(source):
         raise ValueError(
             f"unknown source {source!r}: use person.name, person.name_kana, person.address, "
-            "person.birth_date, person.sex, ward.name, ward.addressee, today, visit.reference, "
-            "procedure, card or answers.<question>"
+            "person.birth_date, person.sex, home.address, home.moved_on, ward.name, "
+            "ward.addressee, today, visit.reference, procedure, card or answers.<question>"
         )
     return source
 

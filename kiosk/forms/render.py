@@ -34,6 +34,7 @@ from kiosk.forms.layout import (
 )
 from kiosk.i18n import REFERENCE_LANGUAGE, Translations
 from kiosk.person import Person
+from kiosk.pre_entry import HomeDetails
 from kiosk.wareki import GREGORIAN_SINCE, wareki
 
 TINT = 0.89  # grey of a box the kiosk could not fill; still light enough to write on
@@ -55,6 +56,7 @@ class FormData:
     addressee: str  # e.g. 大阪市北区長
     today: date
     reference: str = ""  # the visit's public reference
+    home: HomeDetails | None = None  # typed at home (スマート申請): the new address, the date
 
     @property
     def facts(self) -> dict[str, str]:
@@ -111,8 +113,13 @@ def source_value(source: str, data: FormData) -> str | date:
     if not source:
         return ""
     if head == "person":
-        value: str | date = getattr(data.person, name) if data.person else ""
+        if data.person is None:  # no card: the name typed at home, if any (never an address:
+            # the card's is the one before the move, home's the new one)
+            return _typed_at_home(data.home, name) if name in ("name", "name_kana") else ""
+        value: str | date = getattr(data.person, name)
         return value
+    if head == "home":
+        return _typed_at_home(data.home, name)
     if head == "answers":
         return data.answers.get(name, "")
     settings: dict[str, str | date] = {
@@ -124,6 +131,18 @@ def source_value(source: str, data: FormData) -> str | date:
         "card": "read" if data.person else "",
     }
     return settings[source]
+
+
+def _typed_at_home(home: HomeDetails | None, name: str) -> str | date:
+    if home is None:
+        return ""
+    if name == "address" and home.address and home.postal_code:
+        return f"〒{home.postal_code[:3]}-{home.postal_code[3:]} {home.address}"
+    if name in ("name", "name_kana", "address"):
+        return str(getattr(home, name))
+    if name == "moved_on":
+        return home.moved_on or ""
+    return ""
 
 
 def field_text(item: FieldItem, data: FormData) -> str:

@@ -5,7 +5,8 @@ the same way: ward and title, the ticket code (on a priority ticket, smaller, ov
 the mark 優先 in white on black), category, counter (with the route beneath it when
 the visit goes to more than one: the code and the QR code are drawn a little smaller
 to make room), people ahead, estimated wait, issue time, the visitor's line beside
-the QR code, a closing line.
+the QR code, a closing line. When the QR code opens the ticket's phone page, "follow
+your turn on your phone" goes beside it too and the page's URL under it, in small type.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.forms import fonts
 from kiosk.i18n import Translations
-from kiosk.tickets.slip import TicketSlip, slip_texts
+from kiosk.tickets.slip import TicketSlip, short_url, slip_texts
 from kiosk.visit import Ticket
 
 log = logging.getLogger(__name__)
@@ -219,16 +220,21 @@ def _bottom(pen: _Pen, slip: TicketSlip) -> None:
         pen.qr(slip.qr_data, MARGIN - 1.5, top, side)  # the quiet zone may reach the margin
         pen.text(slip.reference, top + side - 1.5, 3, size=6.5, x=MARGIN, w=side - 3)
         line_x, line_w = MARGIN + side, INNER - side
+    phone = bool(slip.phone_url and slip.texts.phone)
     # Wrapped at a readable size rather than squeezed onto one line.
     pen.text(
         slip.language_line,
         top + 1,
-        24 - short,
+        (13 if phone else 24) - short,
         size=10.5,
         x=line_x,
         w=line_w,
-        min_size=9,
-        max_lines=4,
+        min_size=8 if phone else 9,
+        max_lines=3 if phone else 4,
     )
+    if phone:
+        y = top + 14 - short
+        pen.text(slip.texts.phone, y, 7.5, size=9, x=line_x, w=line_w, min_size=7, max_lines=2)
+        pen.text(short_url(slip.phone_url), top + side + 1.3, 2.8, size=6.5, min_size=4.5)
     pen.rule(111.5, dash=True)
     pen.text(slip.texts.footer, 113, 4.5, size=7.5, min_size=5.5)

@@ -17,13 +17,13 @@ from kiosk.queue.domain import (
     sources,
 )
 from kiosk.queue.estimate import average_service_minutes, estimate_wait_minutes
-from kiosk.queue.events import PgNotifyEvents, PollingEvents, QueueEvents, open_events
+from kiosk.queue.events import EventSource, PgNotifyEvents, PollingEvents, QueueEvents, open_events
+from kiosk.queue.rules import QueueRules, UnknownQueueItem
 from kiosk.queue.service import (
     CategoryStatus,
     CounterOverview,
     IssuedTicket,
     QueueService,
-    UnknownQueueItem,
 )
 
 __all__ = [
@@ -32,11 +32,13 @@ __all__ = [
     "TRANSITIONS",
     "CategoryStatus",
     "CounterOverview",
+    "EventSource",
     "InvalidTransition",
     "IssuedTicket",
     "PgNotifyEvents",
     "PollingEvents",
     "QueueEvents",
+    "QueueRules",
     "QueueService",
     "TicketState",
     "UnknownQueueItem",

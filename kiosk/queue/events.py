@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import URL
 
 from kiosk.listening import PgListening, Polling
-from kiosk.storage import QUEUE_CHANNEL, QueueEvent, Store
+from kiosk.storage import QUEUE_CHANNEL, QueueEvent
 
 if TYPE_CHECKING:
     import psycopg
@@ -29,10 +29,21 @@ class QueueEvents(Protocol):
     def close(self) -> None: ...
 
 
+class EventSource(Protocol):
+    """A store that can be polled for queue events (``Store``, the web's ``WebStore``)."""
+
+    @property
+    def url(self) -> URL: ...
+
+    def last_queue_event_id(self) -> int: ...
+
+    def queue_events_after(self, event_id: int, limit: int = 500) -> list[QueueEvent]: ...
+
+
 class PollingEvents(Polling[QueueEvent]):
     """SQLite (or any database): poll the event table; starts after the latest event."""
 
-    def __init__(self, store: Store, interval: float = POLL_INTERVAL_S) -> None:
+    def __init__(self, store: EventSource, interval: float = POLL_INTERVAL_S) -> None:
         super().__init__("queue-poll", "queue", interval)
         self._store = store
         self._last = store.last_queue_event_id()
@@ -56,7 +67,7 @@ class PgNotifyEvents(PgListening[QueueEvent]):
             self._dispatch(QueueEvent.from_json(note.payload))
 
 
-def open_events(store: Store) -> QueueEvents:
+def open_events(store: EventSource) -> QueueEvents:
     """LISTEN/NOTIFY on PostgreSQL, polling otherwise."""
     if store.url.get_backend_name() == "postgresql":
         return PgNotifyEvents(store.url)

@@ -22,16 +22,11 @@ from kiosk.queue.domain import (
     choose_next,
     sources,
 )
-from kiosk.queue.estimate import estimate_wait_minutes
+from kiosk.queue.rules import QueueRules, UnknownQueueItem
 from kiosk.storage import CounterState, QueueTicket, Store, TicketStatus
 
 log = logging.getLogger(__name__)
-
-
-class UnknownQueueItem(ValueError):
-    """An unknown category or counter id (a mistake of the caller, with the known ids)."""
-
-    code = "unknown_queue_item"
+__all__ = ["CategoryStatus", "CounterOverview", "IssuedTicket", "QueueService", "UnknownQueueItem"]
 
 
 @dataclass(frozen=True)
@@ -79,26 +74,21 @@ class QueueService:
 
     # -- the catalog's view -----------------------------------------------------
 
+    @property
+    def rules(self) -> QueueRules:
+        """The catalog, desks and calling order this service estimates and calls by."""
+        return QueueRules(self.catalog, self.counters, self.max_passes)
+
     def category(self, category_id: str) -> Category:
-        try:
-            return self.catalog.categories[category_id]
-        except KeyError:
-            known = ", ".join(sorted(self.catalog.categories))
-            raise UnknownQueueItem(f"unknown category {category_id!r}; known: {known}") from None
+        return self.rules.category(category_id)
 
     def counter_group(self, category_id: str) -> list[str]:
         """The counters that call tickets of a category (in procedure order, no repeats)."""
-        self.category(category_id)
-        ids = (p.counter for p in self.catalog.procedures if p.category == category_id)
-        return list(dict.fromkeys(ids))
+        return self.rules.counter_group(category_id)
 
     def categories_of(self, counter: str) -> list[str]:
         """The categories a counter calls from, by the catalog's order."""
-        ids = {p.category for p in self.catalog.procedures if p.counter == counter}
-        if not ids:
-            known = ", ".join(sorted(self.catalog.counters()))
-            raise UnknownQueueItem(f"counter {counter!r} serves no category; known: {known}")
-        return sorted(ids, key=lambda c: self.catalog.categories[c].order)
+        return self.rules.categories_of(counter)
 
     def desks(self, category_id: str) -> int:
         """Desks calling a category: the configured desks of its open counters, at least 1.
@@ -106,15 +96,7 @@ class QueueService:
         A counter that was never closed is open, so wards that do not use opening and
         closing keep every desk in the estimate.
         """
-        return self._open_desks(category_id, self.store.closed_counters())
-
-    def _open_desks(self, category_id: str, closed: Collection[str]) -> int:
-        open_group = [c for c in self.counter_group(category_id) if c not in closed]
-        return max(1, sum(self._desks_of(c) for c in open_group))
-
-    def _desks_of(self, counter: str) -> int:
-        settings = self.counters.get(counter)
-        return settings.desks if settings is not None else 0
+        return self.rules.open_desks(category_id, self.store.closed_counters())
 
     # -- supervisors ----------------------------------------------------------
 
@@ -136,7 +118,7 @@ class QueueService:
             overview.append(
                 CounterOverview(
                     counter=counter,
-                    desks=self._desks_of(counter),
+                    desks=self.rules.desks_of(counter),
                     open=state is None or state.open,
                     changed_at=state.changed_at if state is not None else None,
                     changed_by=state.changed_by if state is not None else None,
@@ -184,12 +166,7 @@ class QueueService:
     ) -> int:
         if closed is None:
             closed = self.store.closed_counters()
-        return estimate_wait_minutes(
-            waiting_ahead,
-            seconds,
-            fallback_minutes=category.service_minutes,
-            desks=self._open_desks(category.id, closed),
-        )
+        return self.rules.estimate(category.id, waiting_ahead, seconds, closed)
 
     # -- the counters ---------------------------------------------------------
 
@@ -244,7 +221,7 @@ class QueueService:
         counts = self.store.waiting_counts()
         closed = self.store.closed_counters()
         result = []
-        for category in sorted(self.catalog.categories.values(), key=lambda c: c.order):
+        for category in self.rules.categories():
             normal, prio = counts.get(category.id, (0, 0))
             result.append(
                 CategoryStatus(

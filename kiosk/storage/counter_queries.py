@@ -197,3 +197,14 @@ def visit_ticket_place(session: Session, reference: str) -> TicketPlace | None:
         .limit(1)
     ).first()
     return TicketPlace(row.category, row.service_day) if row else TicketPlace(None, None)
+
+
+def visit_reference_of_token(session: Session, token: str) -> str | None:
+    """The reference of the visit whose ticket has ``token`` (the secret of its phone
+    page, ``<public_url>/t/<token>``); None when no ticket has it or it has no visit."""
+    stmt = (
+        select(VisitRow.reference)
+        .join(TicketRow, TicketRow.visit_id == VisitRow.id)
+        .where(TicketRow.token == token)
+    )
+    return session.scalar(stmt)

@@ -23,7 +23,20 @@ from kiosk.storage.store_base import (
 log = logging.getLogger(__name__)
 
 
-class BoardStore(StaffCallsForBoard, StoreBase):
+class QueueEventsForPollers(StoreBase):
+    """The queue's status changes, for whoever follows them by polling (SQLite)."""
+
+    def queue_events_after(self, event_id: int, limit: int = 500) -> list[QueueEvent]:
+        """Status changes recorded after ``event_id``, oldest first (for pollers)."""
+        with self._session() as session:
+            return queueing.events_after(session, event_id, limit)
+
+    def last_queue_event_id(self) -> int:
+        with self._session() as session:
+            return queueing.last_event_id(session)
+
+
+class BoardStore(QueueEventsForPollers, StaffCallsForBoard, StoreBase):
     """The board's side of the store (read-only)."""
 
     def counter_states(self) -> dict[str, CounterState]:
@@ -50,15 +63,6 @@ class BoardStore(StaffCallsForBoard, StoreBase):
         """Today's most recent service durations (start to done) in ``category``."""
         with self._one_statement() as session:
             return queueing.service_seconds(session, service_day_of(self._now()), category)
-
-    def queue_events_after(self, event_id: int, limit: int = 500) -> list[QueueEvent]:
-        """Status changes recorded after ``event_id``, oldest first (for pollers)."""
-        with self._session() as session:
-            return queueing.events_after(session, event_id, limit)
-
-    def last_queue_event_id(self) -> int:
-        with self._session() as session:
-            return queueing.last_event_id(session)
 
     def ticket_events(self, ticket_id: int) -> list[QueueEvent]:
         """Every recorded change of one ticket, oldest first."""

@@ -26,6 +26,7 @@ from kiosk.storage.models import (
     TicketStatus,
     VisitRow,
 )
+from kiosk.storage.pre_entries import PreEntriesForKiosk
 from kiosk.storage.queueing import (
     Chooser,
     QueueTicket,
@@ -49,7 +50,7 @@ from kiosk.visit import Visit
 log = logging.getLogger(__name__)
 
 
-class CounterStore(StaffCallsForCounter, StoreBase):
+class CounterStore(StaffCallsForCounter, PreEntriesForKiosk, StoreBase):
     """The counter's side of the store."""
 
     def load_visit(self, reference: str) -> Visit:
@@ -220,7 +221,10 @@ class CounterStore(StaffCallsForCounter, StoreBase):
         with self._session(write=True) as session:
             old = queueing.locked_ticket(session, ticket_id)
             _check_state(old, "transferred", allowed_from)
+            token, old.token = old.token, None  # the phone page follows the visitor on
+            session.flush()
             row = new_ticket(session, now, category, letter, counter, old.priority)
+            row.token = token or row.token
             row.visit_id, row.queued_at, row.transferred_from_id = (
                 old.visit_id,
                 old.queued_at,

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from kiosk.storage import audit, counter_queries, queueing, retention, visit_data
+from kiosk.storage import audit, counter_queries, pre_entries, queueing, retention, visit_data
 from kiosk.storage.counter_queries import HealthCheck
 from kiosk.storage.database import MIGRATIONS_DIR as MIGRATIONS_DIR
 from kiosk.storage.database import SQLITE_BUSY_TIMEOUT_S as SQLITE_BUSY_TIMEOUT_S
@@ -31,6 +31,7 @@ from kiosk.storage.models import (
     VisitRow,
     VisitStatus,
 )
+from kiosk.storage.pre_entries import PreEntriesForKiosk
 from kiosk.storage.queueing import (
     QueueTicket,
 )
@@ -39,6 +40,7 @@ from kiosk.storage.store_base import (
     aware,
     check_choice,
     new_ticket,
+    new_ticket_token,
     normalise_reference,
     service_day_of,
     to_ticket,
@@ -51,7 +53,7 @@ from kiosk.visit import Ticket, Visit
 log = logging.getLogger(__name__)
 
 
-class KioskStore(BoardStore, StaffCallsForKiosk):
+class KioskStore(BoardStore, StaffCallsForKiosk, PreEntriesForKiosk):
     """The kiosk's side of the store."""
 
     def save_visit(self, visit: Visit, *, kiosk_id: str, status: VisitStatus) -> str:
@@ -201,20 +203,23 @@ class KioskStore(BoardStore, StaffCallsForKiosk):
         """Delete the personal data of visits started before ``now - older_than``.
 
         Also deletes the individual numbers of earlier service days and destroys the
-        day keys of expired days (see :mod:`kiosk.storage.retention`). Procedures,
-        times and tickets stay for statistics. Returns the number of visits newly
-        marked purged, including visits that had no personal data.
+        day keys of expired days (see :mod:`kiosk.storage.retention`), and the expired
+        pre-entries. Procedures, times and tickets stay for statistics. Returns the
+        number of visits newly marked purged, including visits that had no personal data.
         """
         now = aware(now) if now is not None else self._now()
         with self._session(write=True) as session:
             purged = retention.purge(session, older_than, now)
+            pre = pre_entries.purge_expired(session, now)
         self._keys.forget()
         retention.compact(self._engine)
         log.info(
-            "personal data purged from %d visits, %d individual numbers, %d day keys destroyed",
+            "personal data purged from %d visits, %d individual numbers, %d day keys "
+            "destroyed, %d expired pre-entries deleted",
             purged.visits,
             purged.numbers,
             purged.day_keys,
+            pre,
         )
         return purged.visits
 
@@ -257,6 +262,7 @@ class KioskStore(BoardStore, StaffCallsForKiosk):
                 now=now,
                 note="issued",
                 language=language,
+                token=new_ticket_token(),
             )
         log.info("ticket %s issued for %s", issued[0].code, category)
         return issued

@@ -43,6 +43,7 @@ STAFF_ROLES: tuple[str, ...] = get_args(StaffRole)
 STAFF_ID_MAX = 32
 STAFF_NAME_MAX = 100
 PIN_HASH_MAX = 255
+TOKEN_MAX = 32  # secrets.token_urlsafe(16) is 22 characters
 
 # Explicit constraint names keep Alembic migrations reproducible on every backend.
 NAMING_CONVENTION = {
@@ -216,6 +217,8 @@ class TicketRow(Base):
     )
     # The visitor's language (revision 0013): the board calls the number in it too.
     language: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # The secret in the phone page's URL, /t/<token> (revision 0014); NULL on older tickets.
+    token: Mapped[str | None] = mapped_column(String(TOKEN_MAX), unique=True, index=True)
 
 
 class TicketEventRow(Base):
@@ -314,3 +317,21 @@ class DataKeyRow(Base):
     ward_fingerprint: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     destroyed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PreEntryRow(Base):
+    """A resident's スマート申請 (revision 0014): found by ``lookup``, derived from the code.
+
+    ``payload`` is sealed with the key derived from the code (``kiosk.pre_entry``): the
+    database holds neither the code nor anything readable without it.
+    """
+
+    __tablename__ = "pre_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lookup: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_by: Mapped[str | None] = mapped_column(String(64))  # the kiosk that printed it

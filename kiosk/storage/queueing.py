@@ -66,6 +66,7 @@ class QueueTicket:
     queued_at: datetime
     status_at: datetime
     called_by: str | None  # the counter that called it, if any
+    token: str = ""  # the phone page's secret (revision 0014); "" on older tickets
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,14 @@ WITH counter AS (
 ), ticket AS (
     INSERT INTO tickets (visit_id, service_day, category, number, code, counter, status,
                          priority, passed, waiting_ahead, issued_at, queued_at, status_at,
-                         language)
+                         language, token)
     SELECT CAST(:visit_id AS integer), CAST(:day AS date), CAST(:category AS text), number,
            CAST(:letter AS text) || '-' || CASE WHEN number < 1000
                THEN lpad(number::text, 3, '0') ELSE number::text END,
            CAST(:counter AS text), 'waiting', CAST(:priority AS boolean), 0,
            ward_kiosk_waiting_ahead(CAST(:day AS date), CAST(:category AS text), number,
                                     CAST(:priority AS boolean)),
-           :now, :now, :now, CAST(:language AS text)
+           :now, :now, :now, CAST(:language AS text), CAST(:token AS text)
     FROM counter
     RETURNING id, number, code, waiting_ahead
 ), event AS (
@@ -172,6 +173,7 @@ def issue_in_one_statement(
     now: datetime,
     note: str,
     language: str = "",
+    token: str,
 ) -> tuple[QueueTicket, list[float], frozenset[str]]:
     """PostgreSQL: issue the next ticket with ``ISSUE_SQL`` on an autocommit connection;
     also today's ``service_seconds`` of the category and the closed counters."""
@@ -189,6 +191,7 @@ def issue_in_one_statement(
         "channel": QUEUE_CHANNEL,
         "at": at.isoformat(),
         "samples": SERVICE_SAMPLES,
+        "token": token,
     }
     row = conn.execute(ISSUE_SQL, params).one()
     ticket = QueueTicket(
@@ -206,6 +209,7 @@ def issue_in_one_statement(
         queued_at=at,
         status_at=at,
         called_by=None,
+        token=token,
     )
     seconds = [float(s) for s in row.service_seconds if s is not None]
     return ticket, seconds, frozenset(row.closed_counters)
@@ -404,6 +408,7 @@ def to_queue_ticket(row: TicketRow) -> QueueTicket:
         queued_at=row.queued_at.astimezone(),
         status_at=row.status_at.astimezone(),
         called_by=row.called_by,
+        token=row.token or "",
     )
 
 

@@ -1,6 +1,6 @@
 """Who may do what in the ward's PostgreSQL database: one grant line per table.
 
-Three group roles (NOLOGIN) hold the rights; each machine logs in with its own LOGIN
+Four group roles (NOLOGIN) hold the rights; each machine logs in with its own LOGIN
 role that is a member of one of them. None of them may change the schema: that is
 the migration role's, which ``ward-kiosk db upgrade`` connects with and which applies
 these grants after migrating. SQLite has no roles: there the file's owner is all.
@@ -15,12 +15,13 @@ from typing import Literal, get_args
 
 from sqlalchemy import Connection, text
 
-AppRole = Literal["kiosk", "counter", "board"]
+AppRole = Literal["kiosk", "counter", "board", "web"]
 APP_ROLES: tuple[AppRole, ...] = get_args(AppRole)
 GROUP_ROLES: dict[AppRole, str] = {
     "kiosk": "ward_kiosk",
     "counter": "ward_counter",
     "board": "ward_board",
+    "web": "ward_web",
 }
 MIGRATION_ROLE = "ward_migrate"  # the name docs/storage.md suggests for the schema owner
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -30,6 +31,7 @@ R = ("SELECT",)
 RI = ("SELECT", "INSERT")
 RU = ("SELECT", "UPDATE")
 RIU = ("SELECT", "INSERT", "UPDATE")
+RUD = ("SELECT", "UPDATE", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class TableGrant:
     kiosk: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     board: tuple[str, ...] = ()
+    web: tuple[str, ...] = ()  # `ward-kiosk web`, on a machine residents' phones reach
 
     def of(self, role: AppRole) -> tuple[str, ...]:
         privileges: tuple[str, ...] = getattr(self, role)
@@ -53,13 +56,13 @@ class TableGrant:
 # USAGE on the table's own sequences (its SERIAL id) with it. SELECT FOR UPDATE needs
 # UPDATE, and INSERT ... ON CONFLICT DO UPDATE needs SELECT and UPDATE as well.
 GRANTS: tuple[TableGrant, ...] = (
-    TableGrant("alembic_version", kiosk=R, counter=R, board=R),  # the revision check
-    TableGrant("schema_compatibility", kiosk=R, counter=R, board=R),  # ... when ahead
+    TableGrant("alembic_version", kiosk=R, counter=R, board=R, web=R),  # the revision check
+    TableGrant("schema_compatibility", kiosk=R, counter=R, board=R, web=R),  # ... when ahead
     TableGrant("visits", kiosk=RIU, counter=RU),
-    TableGrant("tickets", kiosk=RIU, counter=RIU, board=R),
+    TableGrant("tickets", kiosk=RIU, counter=RIU, board=R, web=R),
     TableGrant("ticket_counters", kiosk=RIU, counter=RIU),
-    TableGrant("ticket_events", kiosk=RI, counter=RI, board=R),
-    TableGrant("counter_states", kiosk=R, counter=RIU, board=R),
+    TableGrant("ticket_events", kiosk=RI, counter=RI, board=R, web=R),
+    TableGrant("counter_states", kiosk=R, counter=RIU, board=R, web=R),
     TableGrant("kiosk_heartbeats", kiosk=RIU, counter=R),
     TableGrant("staff", counter=RIU),
     TableGrant("access_log", kiosk=("INSERT",), counter=RI),  # append-only (0009 triggers)
@@ -67,6 +70,9 @@ GRANTS: tuple[TableGrant, ...] = (
     TableGrant("ward_keys", kiosk=R, counter=RIU),  # counter PCs run `key init` / `rotate`
     TableGrant("data_keys", kiosk=RIU, counter=RIU),  # sealed day keys; purge destroys them
     TableGrant("staff_calls", kiosk=("INSERT",), counter=RU, board=R),  # kiosks only raise
+    # The web only inserts (no RETURNING): it never reads a pre-entry back. Whoever
+    # purges (the kiosk, `data purge` on a counter PC) deletes the expired ones.
+    TableGrant("pre_entries", kiosk=RUD, counter=RUD, web=("INSERT",)),
 )
 
 

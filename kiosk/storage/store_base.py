@@ -207,6 +207,7 @@ def to_ticket_view(ticket: QueueTicket) -> Ticket:
         waiting_ahead=ticket.waiting_ahead,
         issued_at=ticket.issued_at,
         priority=ticket.priority,
+        token=ticket.token,
     )
 
 
@@ -287,4 +288,10 @@ def new_ticket(
         issued_at=now,
         queued_at=now,
         status_at=now,
+        token=new_ticket_token(),
     )
+
+
+def new_ticket_token() -> str:
+    """The phone page's secret for a new ticket: 128 random bits, 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)

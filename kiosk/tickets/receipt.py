@@ -5,8 +5,10 @@ as the printer's own text, four times the normal size, on a priority ticket the
 mark 優先 in white on a black band, the category, counter (and beneath
 it the route through the visit's counters, when there is more than one),
 people ahead, estimated wait and issue time (image), the visitor's line (image),
-the QR code drawn by the printer (``GS ( k``) holding only the visit reference,
-a closing line (image), and the cut. Images are sent as ``GS v 0`` raster
+the QR code drawn by the printer (``GS ( k``) holding only the visit reference, or
+the ticket's phone page when ``[web] public_url`` is set (then "follow your turn on
+your phone" above it, and its URL beneath in small type), a closing line (image),
+and the cut. Images are sent as ``GS v 0`` raster
 graphics, so Japanese and Korean print on any ESC/POS printer.
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 from PIL import Image
 
 from kiosk.tickets.raster import RasterPen
-from kiosk.tickets.slip import TicketSlip
+from kiosk.tickets.slip import TicketSlip, short_url
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ def receipt_images(slip: TicketSlip, width: int) -> ReceiptImages:
     if not slip.code.isascii():  # the printer's own font has ASCII only
         header.text(slip.code, 120, min_size=48, bold=True)
     _body(body, slip)
+    if slip.phone_url:  # under the QR code, small
+        footer.text(short_url(slip.phone_url), 20, min_size=16, max_lines=2)
     footer.space(4)
     footer.text(slip.texts.footer, 24, min_size=20, max_lines=2)
     missing = header.missing + body.missing + footer.missing
@@ -81,6 +85,8 @@ def _body(pen: RasterPen, slip: TicketSlip) -> None:
     pen.rule(dashed=True)
     pen.text(slip.language_line, 30, min_size=22, max_lines=4)
     pen.rule(dashed=True)
+    if slip.phone_url and slip.texts.phone:  # what the QR code beneath it is for
+        pen.text(slip.texts.phone, 28, min_size=20, max_lines=2, bold=True)
 
 
 def _cell(width: int, label: str, value: str, size: int, language: str) -> RasterPen:

@@ -2,7 +2,9 @@
 
 A :class:`TicketSlip` is plain data: every text already translated and filled in,
 so the PDF and receipt layouts only place it. It holds no personal data; the QR
-code carries only the visit's public reference.
+code carries the ticket's phone page (``<public_url>/t/<token>``, where the visitor
+follows their turn, and which the counter scans too) when ``[web] public_url`` is set,
+else only the visit's public reference (``WK:<reference>``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.catalog import Catalog
-from kiosk.config import Settings
+from kiosk.config import Settings, ticket_url
 from kiosk.guidance import Step, counter_label, guidance, route
 from kiosk.i18n import Translations
 from kiosk.visit import Ticket, Visit, qr_payload
@@ -32,6 +34,7 @@ class SlipTexts:
     issued: str  # 発行 令和8年（2026年）11月22日 14:05
     footer: str
     priority: str = ""  # 優先 · Priority on a priority ticket, else ""
+    phone: str = ""  # "Follow your turn on your phone", with a phone page, else ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class TicketSlip:
     language_line: str
     texts: SlipTexts
     route: str = ""  # "2番 → 5番 → 8番窓口" when the visit has more than one counter
+    phone_url: str = ""  # the ticket's phone page, printed small under the QR code; "" none
 
     @property
     def priority(self) -> bool:
@@ -58,7 +62,10 @@ class TicketSlip:
 
     @property
     def qr_data(self) -> str:
-        """What the QR code holds: the visit reference only, e.g. ``WK:V-7K2Q9``."""
+        """What the QR code holds: the phone page's URL when there is one, else the visit
+        reference only, e.g. ``WK:V-7K2Q9``; "" for neither (no QR code)."""
+        if self.phone_url:
+            return self.phone_url
         return qr_payload(self.reference) if self.reference else ""
 
 
@@ -73,7 +80,9 @@ def build_slip(
 ) -> TicketSlip:
     """The slip for ``ticket`` in the language of ``texts``, with the estimated wait
     (``minutes``, from :meth:`kiosk.queue.QueueService.estimate_minutes`; None prints none)
-    and the route through the visit's ``steps`` when it has more than one counter."""
+    and the route through the visit's ``steps`` when it has more than one counter; the
+    QR code opens the ticket's phone page when ``[web] public_url`` is set."""
+    phone_url = ticket_url(settings, ticket.token)
     return TicketSlip(
         code=ticket.code,
         language=texts.language,
@@ -86,10 +95,21 @@ def build_slip(
         reference=reference,
         language_line=texts.text("ticket.slip.line"),
         texts=slip_texts(
-            texts, ticket.waiting_ahead, minutes, ticket.issued_at, priority=ticket.priority
+            texts,
+            ticket.waiting_ahead,
+            minutes,
+            ticket.issued_at,
+            priority=ticket.priority,
+            phone=bool(phone_url),
         ),
         route=route_text(texts, steps),
+        phone_url=phone_url,
     )
+
+
+def short_url(url: str) -> str:
+    """The phone page's URL as printed under the QR code: without "https://"."""
+    return url.removeprefix("https://").removeprefix("http://")
 
 
 def visit_steps(
@@ -117,6 +137,7 @@ def slip_texts(
     issued_at: datetime,
     *,
     priority: bool = False,
+    phone: bool = False,
 ) -> SlipTexts:
     """The labels and values of a ticket in the language of ``texts``."""
 
@@ -134,6 +155,7 @@ def slip_texts(
         issued=t("issued", date=date_text(texts, issued_at), time=f"{issued_at:%H:%M}"),
         footer=t("footer"),
         priority=t("priority") if priority else "",
+        phone=t("phone") if phone else "",
     )
 
 

@@ -16,7 +16,8 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.checkout import Checkout, CheckoutProgress, Outcome
+from kiosk.checkout import Checkout
+from kiosk.checkout_progress import CheckoutProgress, Outcome
 from kiosk.config import Settings
 from kiosk.ui.tasks import TaskRunner
 from kiosk.visit import Visit

@@ -20,6 +20,8 @@ SKIPPED = frozenset(
         "keyHome",
         "keyAction",
         "keyOk",
+        "codeKey",  # the pre-entry code's keypad: 32 letters and digits
+        "codeDelete",
         "repeat",  # the speech controls themselves
         "volumeDown",
         "volumeUp",

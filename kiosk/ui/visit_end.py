@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from kiosk.checkout import Checkout, CheckoutProgress, Outcome
+from kiosk.checkout import Checkout
+from kiosk.checkout_progress import CheckoutProgress, Outcome
 from kiosk.context import KioskContext
 from kiosk.guidance import counter_label, guidance, route_summary
 from kiosk.services import Speaker

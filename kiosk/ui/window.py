@@ -23,13 +23,7 @@ from kiosk.chime import Chime
 from kiosk.context import KioskContext
 from kiosk.interview import Interview
 from kiosk.journey import (
-    CardWanted,
-    DetailsShown,
-    Event,
     Journey,
-    QuestionShown,
-    ReadyToPrint,
-    ResultShown,
 )
 from kiosk.services import CardReader, Listener, ReaderWatchFactory, Speaker
 from kiosk.ui.ask_overlay import AskOverlay
@@ -38,13 +32,17 @@ from kiosk.ui.checkout_run import CheckoutRun
 from kiosk.ui.fonts import apply_language_font
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.idle_overlay import IdleOverlay
+from kiosk.ui.journey_screens import JourneyScreens
 from kiosk.ui.listening import Listening
+from kiosk.ui.prepared_steps import PreparedSteps
 from kiosk.ui.reading_aloud import ReadingAloud
+from kiosk.ui.scan_keys import ScanKeys
 from kiosk.ui.screens.busy import BusyScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.identity import IdentityScreen
 from kiosk.ui.screens.pin import PinScreen
+from kiosk.ui.screens.prepared import PreparedScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -59,7 +57,9 @@ from kiosk.visit import Visit
 log = logging.getLogger(__name__)
 
 
-class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
+class KioskWindow(
+    Listening, ReadingAloud, JourneyScreens, CardSteps, PreparedSteps, VisitEnd, QMainWindow
+):
     def __init__(
         self,
         context: KioskContext,
@@ -88,6 +88,11 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         self._candidate: str | None = None  # the answer "Did you say …?" asks about
         self._listen_turn = 0  # a new turn on every screen: older listening stops and is ignored
         self._close_locked = False  # see lock_close()
+        self._loading_code = ""  # a pre-entry being loaded
+        self.scan_keys = ScanKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scan_keys)
         self._build_screens()
         self._build_timers()
         self._connect()
@@ -112,6 +117,7 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         self.result = ResultScreen()
         self.busy = BusyScreen()
         self.done = DoneScreen()
+        self.prepared = PreparedScreen()
         for screen in self.screens:
             self.stack.addWidget(screen)
         self.setCentralWidget(self.stack)
@@ -131,6 +137,7 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
             self.result,
             self.busy,
             self.done,
+            self.prepared,
         ]
 
     def _build_timers(self) -> None:
@@ -151,6 +158,10 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
     def _connect(self) -> None:
         self.welcome.language_chosen.connect(self.choose_language)
         self.welcome.start_requested.connect(self.start_visit)
+        self.welcome.prepared_requested.connect(self.show_prepared)
+        self.prepared.code_entered.connect(self.load_prepared)
+        self.prepared.back_requested.connect(self.show_welcome)
+        self.scan_keys.scanned.connect(self._scanned)
         self.question.answered.connect(self.answer)
         self.question.back_requested.connect(self.question_back)
         self.question.speak_requested.connect(self.listen)
@@ -226,11 +237,17 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         return self.context.settings.ward.name_in(self.texts.language)
 
     def start_visit(self) -> None:
+        self.follow(self._start_journey().start())
+
+    def _start_journey(self) -> Journey:
+        """A new visit in the language chosen (a visit in progress is forgotten)."""
+        if self.journey is not None:
+            self.journey.wipe()
         ctx = self.context
         self.journey = Journey(ctx.catalog, ctx.settings, self.texts)
         for screen in (self.identity, self.pin, self.confirm, self.busy):
             screen.retranslate(self.texts)
-        self.follow(self.journey.start())
+        return self.journey
 
     @property
     def visit(self) -> Visit | None:
@@ -239,56 +256,6 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
     @property
     def interview(self) -> Interview | None:
         return self.journey.interview if self.journey is not None else None
-
-    def follow(self, event: Event | None) -> None:
-        """Draw what the journey says comes next."""
-        if isinstance(event, QuestionShown):
-            self._show_question(event)
-        elif isinstance(event, ResultShown):
-            self._show_result(event)
-        elif isinstance(event, CardWanted):
-            self.show_identity()
-        elif isinstance(event, DetailsShown):
-            self._show_details(event)
-        elif isinstance(event, ReadyToPrint):
-            self.print_visit()
-
-    def show_question(self) -> None:
-        if self.journey is not None:
-            self.follow(self.journey.next())
-
-    def _show_question(self, event: QuestionShown) -> None:
-        self.question.show_question(event.question, event.step, event.total, self.texts)
-        can_listen = self.listener is not None and self.listener.available(self.texts.language)
-        self.question.set_speakable(can_listen)  # listening on the last screen was dropped
-        self._go(self.question)
-        if can_listen and self.context.settings.speech.listen_on_every_screen:
-            self.listen()
-
-    def answer(self, choice: str) -> None:
-        if self.journey is not None:
-            self.follow(self.journey.answer(choice))
-
-    def question_back(self) -> None:
-        journey = self.journey
-        if journey is None:
-            return
-        if self.current_screen() is self.result:
-            journey.interview.reopen_card_step()
-        event = journey.back()
-        if event is None:
-            self.ask_restart()  # back from the first question: start over, if the visitor agrees
-        else:
-            self.follow(event)
-
-    def show_result(self) -> None:
-        if self.journey is not None:
-            self.follow(self.journey.show_result())
-
-    def _show_result(self, event: ResultShown) -> None:
-        self._with_number = False
-        self.result.show_steps(event.steps, self.texts, number_needed_by=event.number_needed_by)
-        self._go(self.result)
 
     def _ask_for_more_time(self) -> None:
         if self.visit is None:
@@ -321,6 +288,7 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
             self.journey.wipe()
         self.journey = None
         self.pin.clear()
+        self.prepared.clear()
         self.confirm.wipe()
         self.result.wipe()
         self.done.wipe()
@@ -371,6 +339,9 @@ class KioskWindow(Listening, ReadingAloud, CardSteps, VisitEnd, QMainWindow):
         if self.monitor is not None:
             self.monitor.stop()
             self.monitor = None
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scan_keys)
         self.idle.shutdown()
         self.checkout_run.reset()
         self.done.wipe()

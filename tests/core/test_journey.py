@@ -201,3 +201,22 @@ def test_confirming_without_card_details_is_refused():
     to_result(j)
     with pytest.raises(ValueError, match="no card details"):
         j.confirm_details()
+
+
+def test_the_result_carries_the_calendar_warnings_counted_from_the_moving_date():
+    from kiosk.pre_entry import HomeDetails
+
+    j = journey()
+    j.visit.home = HomeDetails(moved_on=date(2026, 11, 1))  # 33 days before TODAY
+    j.start()
+    result = to_result(j)
+    tennyu = [w for w in result.warnings if w.id.startswith("tennyu")]
+    assert tennyu and tennyu[0].overdue, [w.id for w in result.warnings]
+    assert "転入届" in tennyu[0].text(j.texts)
+
+
+def test_no_warnings_for_a_certificate():
+    j = journey()
+    j.start()
+    result = to_result(j, first="certificate")
+    assert result.warnings == []

@@ -35,6 +35,7 @@ def test_issue_call_status(config: Path) -> None:
         "waiting_ahead": 0,
         "counter": "resident",
         "estimated_wait_minutes": 0,
+        "url": "",
     }
     second = _run(config, "issue", "--category", "resident", "--priority")
     assert isinstance(second, dict)

@@ -2,7 +2,7 @@
 expand-only and the compatibility marker says so (``kiosk.storage.compat``).
 
 The "future release" here is a copy of the packaged migrations with one more revision,
-``0013``, as the next release would ship it; this software then finds the database
+``0015``, as the next release would ship it; this software then finds the database
 ahead of it, as a PC not yet upgraded would during a rolling upgrade.
 """
 
@@ -27,8 +27,8 @@ _FUTURE = '''"""future: a nullable column and a table, as the next release might
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 expand_only = {expand_only}
@@ -48,7 +48,7 @@ def downgrade() -> None:
 def _future_migrations(folder: Path, *, expand_only: bool) -> Config:
     copy = folder / "migrations"
     shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    revision = copy / "versions" / "0013_future.py"
+    revision = copy / "versions" / "0014_future.py"
     revision.write_text(_FUTURE.format(expand_only=expand_only), encoding="utf-8")
     config = Config()
     config.set_main_option("script_location", str(copy))
@@ -91,7 +91,8 @@ def test_the_packaged_revisions_say_whether_they_are_expand_only() -> None:
     for revision in script.walk_revisions():
         if revision.revision >= "0008":  # the policy starts with this release's revisions
             assert isinstance(getattr(revision.module, "expand_only", None), bool), revision
-    # 0013 adds a defaulted column, 0012 and 0011 tables; 0010 stops kiosks sealing
+    # 0014 adds a table and a nullable column, 0013 a defaulted column, 0012 and 0011
+    # tables; 0010 stops kiosks sealing
     # with the shared key: a contract.
     assert compat.serves_from(script) == "0010"
 
@@ -101,7 +102,7 @@ def test_db_upgrade_records_which_software_the_schema_serves(db_url: str, key_fi
     engine = create_kiosk_engine(db_url)
     try:
         with engine.connect() as conn:
-            assert compat.read(conn) == compat.Compatibility("0013", "0010")
+            assert compat.read(conn) == compat.Compatibility("0014", "0010")
             assert revision_status(conn).state == "current"
     finally:
         engine.dispose()
@@ -117,9 +118,9 @@ def test_a_schema_ahead_by_an_expand_only_revision_still_serves_this_software(
         with store.engine.connect() as conn:
             status = revision_status(conn)
         assert (status.current, status.state, status.serves_from) == (
-            ("0014",),
+            ("0015",),
             "ahead_compatible",
-            "0010",  # 0014, 0013, 0012 and 0011 all only expand
+            "0010",  # 0015, 0014, 0013, 0012 and 0011 all only expand
         )
     assert "expand-only revisions, which still serve it" in caplog.text
 
@@ -129,14 +130,14 @@ def test_a_schema_ahead_by_a_contract_revision_is_refused(
 ) -> None:
     open_store(any_db_url, key_file).close()
     _upgrade_as_the_next_release(any_db_url, _future_migrations(tmp_path, expand_only=False))
-    with pytest.raises(SchemaMismatch, match=r"no longer serves it \(it serves revision 0014 on\)"):
+    with pytest.raises(SchemaMismatch, match=r"no longer serves it \(it serves revision 0015 on\)"):
         open_store(any_db_url, key_file)
 
 
 def test_a_marker_written_for_another_revision_serves_nobody(db_url: str, key_file: Path) -> None:
     """A schema moved on without the marker (a bare ``alembic upgrade``) is refused."""
     open_store(db_url, key_file).close()
-    _execute(db_url, "UPDATE alembic_version SET version_num = '0014'")
+    _execute(db_url, "UPDATE alembic_version SET version_num = '0015'")
     with pytest.raises(SchemaMismatch, match="older than the database"):
         open_store(db_url, key_file)
 

@@ -40,6 +40,7 @@ TABLES = {
     "data_keys",
     "schema_compatibility",
     "staff_calls",
+    "pre_entries",
 }
 
 
@@ -211,7 +212,7 @@ def test_upgrade_from_0001_keeps_stored_visits_readable(
 ) -> None:
     reference = _seed_0001_database(db_url, key_file, person)
     with _with_legacy(db_url, key_file) as store:
-        assert _revision(db_url) == _head() == "0013"
+        assert _revision(db_url) == _head() == "0014"
         loaded = store.load_visit(reference)
         assert loaded.person == person
         assert loaded.individual_number is None

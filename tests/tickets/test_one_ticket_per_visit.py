@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.checkout import Checkout, CheckoutProgress
+from kiosk.checkout import Checkout
+from kiosk.checkout_progress import CheckoutProgress
 from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.printing import CupsPrinter, FolderPrinter

@@ -53,6 +53,13 @@ def screen_states(window: Any) -> Iterator[tuple[str, QWidget]]:
     window.choose_language(texts.language)
     show(window, window.welcome)
     yield "welcome", window.welcome
+    prepared = getattr(window, "prepared", None)  # the code from home, where it is a screen
+    if prepared is not None:
+        window.show_prepared()
+        for char in "K7QM4HXP":
+            prepared.press(char)
+        prepared.show_error(texts.text("ui.errors.pre_entry_not_found"))
+        yield "prepared", prepared
     window.start_visit()
     for screen in (window.identity, window.pin, window.confirm):
         screen.retranslate(texts)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.counter import CounterDesk, parse_scan
+from kiosk.counter import CounterDesk
+from kiosk.counter_scan import parse_scan
 from kiosk.i18n import Translations
 from kiosk.staff import Session, SessionEnded
 from kiosk.storage import QueueTicket

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kiosk.counter import VisitView, parse_scan
+from kiosk.counter import VisitView
 from kiosk.counter_access import ReasonRequired
+from kiosk.counter_scan import parse_scan, pre_entry_code
 from kiosk.printing import JobOutcome
 from kiosk.staff import Session
 from kiosk.storage import QueueTicket
 from kiosk.ui.counter.dialogs import ReasonDialog
 from kiosk.ui.counter.messages import message_for
+from kiosk.ui.counter.pre_entry_actions import PreEntryActions
 
 if TYPE_CHECKING:
     from kiosk.ui.counter.desk import DeskPage
@@ -28,6 +30,7 @@ class VisitActions:
     def __init__(self, page: DeskPage) -> None:
         self.page = page
         self.reason: tuple[str, str] | None = None  # (reference, reason) of a foreign visit
+        self.pre_entries = PreEntryActions(page)
         # Replaceable so that tests can answer: why -> the reason typed, or None.
         self.ask_reason: Callable[[str], str | None] = lambda why: ReasonDialog.ask(
             page.texts, why, page
@@ -51,13 +54,20 @@ class VisitActions:
     def open_scanned(self) -> None:
         text = self.page.scan.text()
         self.page.scan.clear()
-        scan = parse_scan(text)
+        code = pre_entry_code(text)
+        if code is not None:
+            self.pre_entries.open(code)
+            return
+        scan = parse_scan(text, self.page.desk.context.settings.web.public_url)
         if scan is None:
             self.page.say(self.page.t("errors.scan_unknown"), error=True)
             return
         code, reference = scan.ticket_code, scan.reference or ""
         if code is not None:
             self.open(lambda _s: self._reference_of(code), "ticket_code")
+        elif scan.token is not None:
+            token = scan.token
+            self.open(lambda _s: self.page.desk.visit_reference_of_token(token), "ticket_url")
         else:
             self.open(lambda _s: reference, "scan")
 

@@ -37,6 +37,9 @@ KNOWN_CODES = {
     "second_factor_missing",
     "second_factor_unreadable",
     "challenge_expired",
+    "pre_entry_not_found",
+    "pre_entry_expired",
+    "pre_entry_too_many_tries",
 }
 
 

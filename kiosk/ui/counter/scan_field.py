@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-SCAN_MAX_LENGTH = 64  # "WK:" and a reference, with room for stray spaces
+SCAN_MAX_LENGTH = 200  # a ticket's phone page URL (<public_url>/t/<token>), or "WK:<ref>"
 _SUBMIT = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 _FOCUS_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
 _SHORTCUT_MODIFIERS = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier

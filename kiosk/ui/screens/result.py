@@ -5,6 +5,8 @@ as pages with 前へ / 次へ (nothing to scroll), always from the first page, c
 fit whatever the text size (result_pages). The visitor then goes on with the card
 or without it; when a procedure needs the My Number, two card buttons say whether
 it is read with the same PIN, and the procedures that need it are named above them.
+Calendar warnings (a deadline, a procedure not accepted today) come first on the first
+page, above the procedures, boxed like the screen's notices.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.calendar_rules import CalendarWarning
 from kiosk.guidance import Step, route_summary
 from kiosk.i18n import Translations
 from kiosk.ui.choice_box import ChoiceBox
-from kiosk.ui.screens.result_pages import PAGE_SPACING, cut_into_pages, step_card
+from kiosk.ui.screens.result_pages import (
+    PAGE_SPACING,
+    cut_into_pages,
+    step_card,
+    warning_label,
+)
 from kiosk.ui.style import px
 from kiosk.ui.widgets import ScreenFrame, TextLabel, WrapButton, label, refresh
 
@@ -45,6 +53,7 @@ class ResultScreen(ScreenFrame):
         self.footer.addWidget(self.card_plain, 4)
         self.retry = self.footer_button("primary", self.retry_requested, 4)
         self._steps: list[Step] = []
+        self.warnings: list[str] = []  # the calendar warnings shown, in the visitor's language
         self._texts: Translations | None = None
         self._number_needed = False
 
@@ -78,12 +87,19 @@ class ResultScreen(ScreenFrame):
         return box
 
     def show_steps(
-        self, steps: list[Step], texts: Translations, *, number_needed_by: list[str]
+        self,
+        steps: list[Step],
+        texts: Translations,
+        *,
+        number_needed_by: list[str],
+        warnings: Sequence[CalendarWarning] = (),
     ) -> None:
         """Show the procedures from the first page; ``number_needed_by`` names the
-        procedures that need the My Number (the card buttons then ask about it)."""
+        procedures that need the My Number (the card buttons then ask about it),
+        ``warnings`` are shown above them (kiosk.calendar_rules, for the kiosk today)."""
         self.wipe()
         self._texts, self._steps = texts, list(steps)
+        self.warnings = [warning.text(texts) for warning in warnings]
         self.title.setText(route_summary(texts, steps) or texts.text("ui.result.title"))
         self.previous_page.setText(texts.text("ui.result.previous_page"))
         self.next_page.setText(texts.text("ui.result.next_page"))
@@ -163,7 +179,11 @@ class ResultScreen(ScreenFrame):
         width = max(200, self.pages.width())
         height = max(120, self.pages.height() - px(PAGE_SLACK))
         nothing = texts.text("ui.result.nothing_to_bring")
-        for cards in cut_into_pages(self._steps, make, width, height, nothing):
+        lead = [warning_label(self.pages, text) for text in self.warnings]
+        for widget in lead:
+            refresh(widget, decoration)
+            widget.ensurePolished()
+        for cards in cut_into_pages(self._steps, make, width, height, nothing, lead):
             self._add_page(cards)
         self.pages.setCurrentIndex(0)
         self._update_page_row()
@@ -183,8 +203,9 @@ class ResultScreen(ScreenFrame):
         while (page := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page)
             page.deleteLater()
-        for card in self.pages.findChildren(QFrame, "stepCard"):
-            card.deleteLater()  # measured but not placed
+        for name in ("stepCard", "notice"):
+            for card in self.pages.findChildren(QFrame, name):
+                card.deleteLater()  # measured but not placed
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -193,6 +214,7 @@ class ResultScreen(ScreenFrame):
 
     def wipe(self) -> None:
         self.title.clear()
+        self.warnings = []
         self._steps = []
         self._clear_pages()
         self._update_page_row()

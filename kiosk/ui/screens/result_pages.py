@@ -4,6 +4,9 @@ A card that does not fit the room left on a page goes to the next one; only a
 card taller than a whole page (large text on a small screen) is split between
 its things to bring, the rest following as "（つづき）" on the next page. So every
 page fits, whatever the text size, and nothing needs scrolling.
+
+The calendar warnings come first, above the first procedure, boxed like notices; they
+are paged like the cards (large text: the procedures may then start on page 2).
 """
 
 from __future__ import annotations
@@ -23,12 +26,25 @@ MakeCard = Callable[[int, Step, Sequence[str], bool], QFrame]
 
 
 def cut_into_pages(
-    steps: Sequence[Step], make: MakeCard, width: int, height: int, nothing: str
+    steps: Sequence[Step],
+    make: MakeCard,
+    width: int,
+    height: int,
+    nothing: str,
+    lead: Sequence[QFrame] = (),
 ) -> list[list[QFrame]]:
-    """The cards of ``steps`` in pages of at most ``height`` at ``width``."""
+    """The cards of ``steps`` in pages of at most ``height`` at ``width``, after the
+    ``lead`` widgets (the warnings; each goes whole onto a page)."""
     pages: list[list[QFrame]] = []
     page: list[QFrame] = []
     used = 0
+    for widget in lead:
+        needed = widget.heightForWidth(width) + (PAGE_SPACING if page else 0)
+        if page and used + needed > height:
+            pages.append(page)
+            page, used, needed = [], 0, widget.heightForWidth(width)
+        page.append(widget)
+        used += needed
     for number, step in enumerate(steps, start=1):
         items = list(step.bring) or [nothing]
         first = True
@@ -105,3 +121,13 @@ def step_card(
     bring = "\n".join(f"・{item}" for item in items)
     layout.addWidget(label(f"{heading}{bring}", role="stepBring"))
     return card
+
+
+def warning_label(parent: QWidget, text: str) -> QFrame:
+    """A calendar warning, boxed like the screen's notices (the style sheet's
+    ``QLabel#notice``: a heavy red frame, yellow in high contrast)."""
+    widget = label(f"！  {text}", role="notice")
+    widget.setParent(parent)
+    widget.setAccessibleName(text)
+    widget.hide()
+    return widget

@@ -19,6 +19,7 @@ WIDE_COLUMNS = 4  # on a 16:9 screen four rows would not fit in the height, five
 class WelcomeScreen(ScreenFrame):
     start_requested = Signal()
     language_chosen = Signal(str)  # a language button: the visit starts in that language
+    prepared_requested = Signal()  # 自宅で準備した方: the code from home
 
     def __init__(self, languages: dict[str, str]) -> None:
         """``languages`` maps each offered code to its name in that language."""
@@ -64,6 +65,10 @@ class WelcomeScreen(ScreenFrame):
         self.voice_guide.setMinimumHeight(px(96))
         self.voice_guide.hide()  # shown when the kiosk can speak
         self.footer.addWidget(self.voice_guide, 1)
+        self.prepared = WrapButton(role="secondary")
+        self.prepared.setMinimumHeight(px(96))
+        self.prepared.clicked.connect(self.prepared_requested)
+        self.footer.addWidget(self.prepared, 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = event.size().width() >= 1.5 * event.size().height()
@@ -91,4 +96,5 @@ class WelcomeScreen(ScreenFrame):
         self.start.setText(texts.text("ui.welcome.start"))
         self.languages_label.setText(texts.text("ui.welcome.languages"))
         self.voice_guide.setText(texts.text("ui.common.voice_guide"))
+        self.prepared.setText(texts.text("ui.prepared.button"))
         self.language_buttons[texts.language].setChecked(True)

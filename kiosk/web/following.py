@@ -1,0 +1,220 @@
+"""Follow a queue ticket on a phone: ``/t/<token>`` and its live updates.
+
+One :class:`TicketWatcher` per process subscribes to the queue's events
+(:mod:`kiosk.queue.events`: LISTEN on PostgreSQL, polling on SQLite). On each event it
+reads the statuses of every followed token at once and hands only the ones that changed
+to their pages' Server-Sent Events streams. A failed token look-up counts against the
+client address (``[web] forwarded_allow_ips`` says which proxies may name it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from kiosk.i18n import Translations
+from kiosk.queue.events import QueueEvents
+from kiosk.web.site import Site, message_page, page, site_of
+
+if TYPE_CHECKING:
+    from kiosk.storage.for_web import TicketView, WebStore
+
+log = logging.getLogger(__name__)
+
+KEEP_ALIVE_S = 15.0
+STREAM_S = 600.0
+"""A stream ends after this long; the browser's EventSource opens a new one by itself."""
+RETRY_MS = 1000
+
+
+@dataclass(eq=False)
+class _Follower:
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[TicketView]
+
+
+class TicketWatcher:
+    """The process's one subscription to the queue's events, shared by every page."""
+
+    def __init__(self, store: WebStore, open_events: Callable[[], QueueEvents]) -> None:
+        self._store = store
+        self._open_events = open_events
+        self._events: QueueEvents | None = None
+        self._followers: dict[str, set[_Follower]] = {}
+        self._last: dict[str, TicketView] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._events = self._open_events()
+        self._events.subscribe(self._changed)
+
+    def close(self) -> None:
+        if self._events is not None:
+            self._events.close()
+            self._events = None
+
+    def follow(self, token: str) -> _Follower:
+        follower = _Follower(asyncio.get_running_loop(), asyncio.Queue())
+        with self._lock:
+            self._followers.setdefault(token, set()).add(follower)
+        return follower
+
+    def unfollow(self, token: str, follower: _Follower) -> None:
+        with self._lock:
+            followers = self._followers.get(token, set())
+            followers.discard(follower)
+            if not followers:
+                self._followers.pop(token, None)
+                self._last.pop(token, None)
+
+    @property
+    def followed(self) -> int:
+        with self._lock:
+            return len(self._followers)
+
+    def _changed(self, _event: object) -> None:
+        """On the notifier's thread: push the statuses that changed."""
+        with self._lock:
+            tokens = list(self._followers)
+        if not tokens:
+            return
+        statuses = self._store.statuses(tokens)
+        with self._lock:
+            for token, view in statuses.items():
+                if self._last.get(token) == view or token not in self._followers:
+                    continue
+                self._last[token] = view
+                for follower in self._followers[token]:
+                    follower.loop.call_soon_threadsafe(follower.queue.put_nowait, view)
+
+
+def client_address(request: Request) -> str:
+    """The visitor's address: uvicorn puts X-Forwarded-For's there for trusted proxies."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _view_or_refusal(request: Request, token: str, language: str) -> TicketView | Response:
+    """The ticket's view, or the 429/404 page to answer instead."""
+    site = site_of(request)
+    address = client_address(request)
+    if not site.limiter.test(site.failed_lookups, address):
+        return message_page(request, language, "web.errors.title", "web.ticket.too_many_tries", 429)
+    view = await run_in_threadpool(site.store.ticket_status, token) if _plausible(token) else None
+    if view is None:
+        site.limiter.hit(site.failed_lookups, address)
+        return message_page(
+            request, language, "web.ticket.not_found_title", "web.ticket.not_found_body", 404
+        )
+    return view
+
+
+def _plausible(token: str) -> bool:
+    return (
+        8 <= len(token) <= 100
+        and token.isascii()
+        and token.replace("-", "").replace("_", "").isalnum()
+    )
+
+
+async def _found(request: Request) -> tuple[Site, str, str, TicketView] | Response:
+    """The site, the token, the page's language (asked for, else the ticket's) and the
+    ticket's view; or the 404/429 page to answer instead."""
+    site = site_of(request)
+    token = request.path_params["token"]
+    wanted = request.query_params.get("lang")
+    view = await _view_or_refusal(request, token, site.language(wanted))
+    if isinstance(view, Response):
+        return view
+    return site, token, site.language(wanted or view.language), view
+
+
+async def ticket(request: Request) -> Response:
+    """``/t/<token>``: the ticket's number, state, people ahead and wait."""
+    found = await _found(request)
+    if isinstance(found, Response):
+        return found
+    site, token, language, view = found
+    return page(
+        request,
+        "ticket.html",
+        language,
+        token=token,
+        shown=ticket_texts(site, site.texts(language), view),
+    )
+
+
+async def ticket_events(request: Request) -> Response:
+    """``/t/<token>/events``: the ticket's texts as Server-Sent Events, on each change."""
+    found = await _found(request)
+    if isinstance(found, Response):
+        return found
+    site, token, language, _view = found
+    texts = site.texts(language)
+    return StreamingResponse(
+        _stream(request, site, texts, token),
+        media_type="text/event-stream",
+        headers={"x-accel-buffering": "no"},  # nginx: pass each event on at once
+    )
+
+
+async def _stream(
+    request: Request, site: Site, texts: Translations, token: str
+) -> AsyncIterator[str]:
+    watcher = site.watcher
+    if watcher is None:  # an app made without watching (tests): the state once
+        yield f"retry: {RETRY_MS}\n\n"
+        return
+    follower = watcher.follow(token)  # before reading: a change in between is not lost
+    try:
+        yield f"retry: {RETRY_MS}\n\n"
+        view = await run_in_threadpool(site.store.ticket_status, token)
+        if view is not None:
+            yield _event(ticket_texts(site, texts, view))
+        ends = time.monotonic() + STREAM_S
+        while time.monotonic() < ends and not await request.is_disconnected():
+            try:
+                view = await asyncio.wait_for(follower.queue.get(), KEEP_ALIVE_S)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            yield _event(ticket_texts(site, texts, view))
+    finally:
+        watcher.unfollow(token, follower)
+
+
+def _event(shown: dict[str, str]) -> str:
+    return f"data: {json.dumps(shown, ensure_ascii=False)}\n\n"
+
+
+def ticket_texts(site: Site, texts: Translations, view: TicketView) -> dict[str, str]:
+    """What the ticket page shows, by element: the same for the page and its updates."""
+    status = str(view.status)
+    ahead = ""
+    wait = ""
+    if status == "waiting":
+        ahead = (
+            texts.text("ui.done.waiting_ahead", n=view.ahead)
+            if view.ahead
+            else texts.text("ui.done.nobody_ahead")
+        )
+        if view.estimated_minutes > 0:
+            wait = texts.text("web.ticket.estimate", n=view.estimated_minutes)
+    counter = str(view.counter_number or "")
+    return {
+        "status": status,
+        "code": str(view.code),
+        "category": texts.text(f"catalog.categories.{view.category}"),
+        "headline": texts.text(f"web.ticket.{status}", counter=counter),
+        "ahead": ahead,
+        "wait": wait,
+    }
