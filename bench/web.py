@@ -5,18 +5,20 @@ web app runs as ``ward-kiosk web`` in its own process on 127.0.0.1, configured b
 temporary config file with the server's URL: it connects as the owner (the private
 server's superuser), not as a ``ward_web`` member, which changes no query it makes.
 A constant ASGI endpoint under the same uvicorn settings runs in another process
-(``python -m bench.web PORT``): the baseline.
+(``python -m bench.web --port PORT``): the baseline.
 
-One asyncio client process (this one, httpx) plays FOLLOWERS phones, each with a
-ticket of its own: each opens ``/t/<token>/events`` and keeps it open, then loads its
-page ``/t/<token>`` and the constant endpoint PAGE_LOADS times each, in random order
-at random moments of the DURATION_S load. Meanwhile WORKERS processes (QueueService
-on the same database, like the counters) each issue a ticket and call the next one
-every PERIOD_S; the followers' tickets are the oldest, so they are called during the
-load. A worker notes the time it calls ``call_next`` (the commit is inside it), the
-client the time the stream brings "called": both are CLOCK_MONOTONIC, one clock for
-every process of the machine. Targets: page p99 at most 100 ms, call to seen p99 at
-most 2 s. The web process's memory comes from /proc/<pid>/status (VmRSS, VmHWM).
+One asyncio client process (this one) plays FOLLOWERS phones, each with a ticket of
+its own: each opens ``/t/<token>/events`` and keeps it open, then loads its page
+``/t/<token>`` and the constant endpoint PAGE_LOADS times each, in random order at
+random moments of the DURATION_S load, each on a new connection. The client speaks
+plain HTTP/1.1 on asyncio streams: with httpx its own event loop lagged up to 2 s under
+this load, and both page rows measured the client. Meanwhile WORKERS processes
+(QueueService on the same database, like the counters) each issue a ticket and call
+the next one every PERIOD_S; the followers' tickets are the oldest, so they are called
+during the load. A worker notes the time it calls ``call_next`` (the commit is inside
+it), the client the time the stream brings "called": both CLOCK_MONOTONIC, one clock
+for all processes. Targets: page p99 at most 100 ms, call to seen p99 at most 2 s.
+The web process's memory comes from /proc/<pid>/status (VmRSS, VmHWM).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
+import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -67,9 +71,15 @@ class _Client:
     seen: dict[str, float] = field(default_factory=dict)  # token -> "called" arrived
     errors: int = 0
     rss_mb: dict[str, float] = field(default_factory=dict)
+    cpu: float = 0.0  # the web process's CPU seconds per second of the load
 
 
-def run() -> list[Row]:
+def run(period_s: str = "") -> list[Row]:
+    """The scenario on a private PostgreSQL server; ``bench/run.py web --period-s S`` sets
+    each worker's issue-and-call period (default PERIOD_S)."""
+    global PERIOD_S  # the forked workers read it too
+    if period_s:
+        PERIOD_S = float(period_s)
     from tests.pg_server import PgServer, unavailable_reason
 
     reason = unavailable_reason()
@@ -89,14 +99,17 @@ def measure(url: str) -> list[Row]:
     config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
     log = folder / "web.log"
     tokens = _issue_followers(url)
-    with contextlib.ExitStack() as stack:
-        web_args = [KIOSK, "web", "--config", str(config), "--host", "127.0.0.1"]
-        web, web_url = _serve(web_args, log, stack)
-        _base, base_url = _serve([sys.executable, "-m", "bench.web"], folder / "base.log", stack)
-        workers, barrier, out = _start_workers(url, stack)
-        client = asyncio.run(_phones(web_url, base_url, tokens, web.pid, barrier))
-        calls = dict(call for _ in workers for call in out.get(timeout=60))
-    return _rows(client, calls, tokens, log)
+    try:
+        with contextlib.ExitStack() as stack:
+            web_args = [KIOSK, "web", "--config", str(config), "--host", "127.0.0.1"]
+            web, web_port = _serve(web_args, log, stack)
+            _base, base_port = _serve([sys.executable, "-m", "bench.web"], folder / "b.log", stack)
+            workers, barrier, out = _start_workers(url, stack)
+            client = asyncio.run(_phones(web_port, base_port, tokens, web.pid, barrier))
+            calls = dict(call for _ in workers for call in out.get(timeout=60))
+        return _rows(client, calls, tokens, log)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rows(client: _Client, calls: dict[str, float], tokens: list[str], log: Path) -> list[Row]:
@@ -121,12 +134,15 @@ def _rows(client: _Client, calls: dict[str, float], tokens: list[str], log: Path
         Row(
             "web: call next -> 'called' in its stream",
             seen,
-            note=f"{_p99(seen)}, {len(followed) - len(seen)} of {len(followed)} missed",
+            note=f"{_p99(seen)}, {len(followed) - len(seen)} of {len(followed)} missed; "
+            f"{WORKERS / PERIOD_S:.1f} calls/s + as many issues",
         ),
         Row(
             f"web: {FOLLOWERS} streams open -> first event",
             client.opened,
-            note="web RSS " + ", ".join(f"{k} {v:.0f} MB" for k, v in client.rss_mb.items()),
+            note="web RSS "
+            + ", ".join(f"{k} {v:.0f} MB" for k, v in client.rss_mb.items())
+            + f"; web CPU {client.cpu:.2f} s/s under load",
         ),
     ]
 
@@ -199,28 +215,27 @@ def _end_worker(worker: Any) -> None:
         worker.join(5)
 
 
-async def _phones(web: str, base: str, tokens: list[str], pid: int, barrier: Any) -> _Client:
+async def _phones(web: int, base: int, tokens: list[str], pid: int, barrier: Any) -> _Client:
     """Open every stream, start the workers, load the pages; what the phones saw."""
-    import httpx
-
     result = _Client()
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    streams = httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(30.0, read=None))
-    pages = httpx.AsyncClient(limits=limits, timeout=30.0)
-    async with streams, pages:
-        result.rss_mb["idle"] = _rss_mb(pid, "VmRSS")
-        opened = [asyncio.Event() for _ in tokens]
-        followers = [
-            asyncio.create_task(_follow(streams, f"{web}/t/{t}/events", t, result, e))
-            for t, e in zip(tokens, opened, strict=True)
-        ]
+    for port, path in [(web, f"/t/{tokens[0]}"), (base, "/")]:  # untimed: templates compile
+        await _load(port, path, [], result)
+    result.rss_mb["idle"] = _rss_mb(pid, "VmRSS")
+    opened = [asyncio.Event() for _ in tokens]
+    followers = [
+        asyncio.create_task(_follow(web, t, result, e)) for t, e in zip(tokens, opened, strict=True)
+    ]
+    try:
         await _opened(opened, followers)
         await asyncio.get_running_loop().run_in_executor(None, barrier.wait, OPEN_TIMEOUT_S)
         rng = random.Random(1)  # noqa: S311 - moments, not secrets
-        await asyncio.gather(*(_pages(pages, web, base, t, result, rng) for t in tokens))
+        cpu, begun = _cpu_s(pid), time.monotonic()
+        await asyncio.gather(*(_pages(web, base, t, result, rng) for t in tokens))
         await _until(lambda: len(result.seen) == len(tokens), GRACE_S)
+        result.cpu = (_cpu_s(pid) - cpu) / (time.monotonic() - begun)
         result.rss_mb["peak"] = _rss_mb(pid, "VmHWM")
         result.rss_mb["end"] = _rss_mb(pid, "VmRSS")
+    finally:
         for task in followers:
             task.cancel()
         await asyncio.gather(*followers, return_exceptions=True)
@@ -243,15 +258,27 @@ async def _until(condition: Callable[[], bool], timeout: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _follow(
-    client: Any, url: str, token: str, result: _Client, opened: asyncio.Event
-) -> None:
-    """Hold the stream open; note its first event and when "called" arrives."""
+async def _get(port: int, path: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A GET on its own connection (closed after the answer), past the status line: a
+    phone's plain HTTP/1.1 request, without a client library's work in the timings."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    writer.write(request.encode())
+    status = await reader.readline()
+    if status.split(b" ")[1:2] != [b"200"]:
+        writer.close()
+        raise RuntimeError(f"GET {path.split('/')[1]}: {status!r}")
+    return reader, writer
+
+
+async def _follow(port: int, token: str, result: _Client, opened: asyncio.Event) -> None:
+    """Hold the stream open; note its first event and when "called" arrives. Each event is
+    one chunk of whole lines, so reading lines past the chunk sizes finds them."""
     begun = time.monotonic()
-    async with client.stream("GET", url) as response:
-        response.raise_for_status()
-        async for line in response.aiter_lines():
-            if not line.startswith("data: "):
+    reader, writer = await _get(port, f"/t/{token}/events")
+    try:
+        while line := await reader.readline():
+            if not line.startswith(b"data: "):
                 continue
             now = time.monotonic()
             if not opened.is_set():
@@ -259,30 +286,30 @@ async def _follow(
                 opened.set()
             if json.loads(line[6:])["status"] == "called":
                 result.seen.setdefault(token, now)
+    finally:
+        writer.close()
 
 
-async def _pages(
-    client: Any, web: str, base: str, token: str, result: _Client, rng: random.Random
-) -> None:
+async def _pages(web: int, base: int, token: str, result: _Client, rng: random.Random) -> None:
     """PAGE_LOADS of the ticket's page and of the constant, at random moments."""
     slot = DURATION_S / PAGE_LOADS
     start = time.monotonic()
     for i in range(PAGE_LOADS):
         await asyncio.sleep(max(0.0, start + slot * (i + rng.random()) - time.monotonic()))
-        pair = [(f"{web}/t/{token}", result.page), (f"{base}/", result.base)]
+        pair = [(web, f"/t/{token}", result.page), (base, "/", result.base)]
         rng.shuffle(pair)
-        for url, samples in pair:
-            await _get(client, url, samples, result)
+        for port, path, samples in pair:
+            await _load(port, path, samples, result)
 
 
-async def _get(client: Any, url: str, samples: list[float], result: _Client) -> None:
+async def _load(port: int, path: str, samples: list[float], result: _Client) -> None:
+    """One page load, connection to the last byte; a failure is counted, not timed."""
     begun = time.perf_counter()
     try:
-        response = await client.get(url)
-    except Exception:  # noqa: BLE001 - counted, as a phone would see it
-        result.errors += 1
-        return
-    if response.status_code != 200:
+        reader, writer = await _get(port, path)
+        await reader.read()  # to the end: the server closes
+        writer.close()
+    except (OSError, RuntimeError):
         result.errors += 1
         return
     samples.append(time.perf_counter() - begun)
@@ -296,6 +323,12 @@ def _rss_mb(pid: int, key: str) -> float:
     raise RuntimeError(f"no {key} in /proc/{pid}/status")
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -304,7 +337,7 @@ def _free_port() -> int:
 
 def _serve(
     command: list[str], log: Path, stack: contextlib.ExitStack
-) -> tuple[subprocess.Popen[bytes], str]:
+) -> tuple[subprocess.Popen[bytes], int]:
     """Start a server on a free port of 127.0.0.1 (stopped with ``stack``); wait until it
     answers."""
     port = _free_port()
@@ -318,7 +351,7 @@ def _serve(
     while True:
         try:
             urllib.request.urlopen(f"{url}/", timeout=2).close()  # noqa: S310 - our own server
-            return process, url
+            return process, port
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-3000:]

@@ -30,13 +30,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Role = Literal["kiosk", "counter", "board"]
-ROLES: tuple[Role, ...] = ("kiosk", "counter", "board")
+Role = Literal["kiosk", "counter", "board", "web"]
+ROLES: tuple[Role, ...] = ("kiosk", "counter", "board", "web")
 
 
 def keyring_for(settings: Settings, role: Role) -> Keyring:
     """The keys a machine in ``role`` holds, read from their files."""
-    if role == "board":
+    if role in ("board", "web"):  # they read nothing sealed (the web seals with the code)
         return Keyring()
     if role == "kiosk":
         return Keyring.sealing_only(read_public_key(settings.public_key_file()))
@@ -46,7 +46,10 @@ def keyring_for(settings: Settings, role: Role) -> Keyring:
 
 
 def role_of_this_pc(settings: Settings) -> Role:
-    """``counter`` where the ward private key is installed, else ``kiosk`` (for ``doctor``)."""
+    """``[database] role`` when set; else ``counter`` where the ward private key is
+    installed, else ``kiosk`` (for ``doctor``)."""
+    if settings.database.role:
+        return settings.database.role
     return "counter" if settings.private_key_file().exists() else "kiosk"
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the kiosk in demo mode: a virtual My Number card on a virtual reader, forms
-# written as PDF files. Without a display it runs on a virtual one (Xvfb).
+# written as PDF files, and the residents' web pages on http://127.0.0.1:8080/. Without a
+# display it runs on a virtual one (Xvfb).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if [ ! -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ]; then
@@ -8,9 +9,18 @@ if [ ! -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ]; then
     echo "use does not install. Install it: bash installer/debian/setup.sh --demo" >&2
     exit 1
 fi
+# The residents' web pages beside it, on this PC only: prepare at home, and the ticket's
+# QR code opens its phone page (docs/web.md).
+port="${WARD_KIOSK_DEMO_WEB_PORT:-8080}"
+export WARD_KIOSK_WEB_PUBLIC_URL="${WARD_KIOSK_WEB_PUBLIC_URL:-http://127.0.0.1:$port}"
+"$repo/.venv/bin/ward-kiosk" web --host 127.0.0.1 --port "$port" &
+web=$!
+trap 'kill "$web" 2>/dev/null || true' EXIT
+echo "Residents' web pages: $WARD_KIOSK_WEB_PUBLIC_URL/ (prepare at home, then 自宅で準備した方 at the kiosk)"
 kiosk=("$repo/.venv/bin/ward-kiosk" run --demo --windowed "$@")
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-    exec "${kiosk[@]}"
+    "${kiosk[@]}"
+    exit
 fi
 echo "No display found: running the kiosk on a virtual display (Xvfb). Stop it with Ctrl+C."
-exec xvfb-run -a -s "-screen 0 1280x1024x24" "${kiosk[@]}"
+xvfb-run -a -s "-screen 0 1280x1024x24" "${kiosk[@]}"

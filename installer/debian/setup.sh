@@ -90,10 +90,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 # The demo runs kiosk and counter on one PC: the kiosk's lock holds both roles' libraries.
-lock="installer/requirements/$role.txt"
+locks=(-r "installer/requirements/$role.txt")
 if [ "$dev" -eq 1 ]; then
-    lock="installer/requirements/dev.txt"
+    locks=(-r installer/requirements/dev.txt)
+elif [ "$demo" -eq 1 ] && [ "$role" = kiosk ]; then
+    locks+=(-r installer/requirements/web.txt)  # the demo serves the residents' web pages too
 fi
-.venv/bin/python -m pip install -q --require-hashes -r "$lock"
+.venv/bin/python -m pip install -q --require-hashes "${locks[@]}"
 .venv/bin/python -m pip install -q --no-deps -e .
 echo "Ready: $repo/.venv/bin/ward-kiosk"

@@ -87,5 +87,9 @@ class QueueRules:
     def ahead(self, waiting: Sequence[W], ticket: W) -> int:
         """How many of ``waiting`` (one category, first come first) the counters will call
         before ``ticket``, in the order ``choose_next`` calls them."""
-        order = call_order(waiting, self.max_passes)
+        order = self.call_order(waiting)
         return next((i for i, t in enumerate(order) if t is ticket), len(order))
+
+    def call_order(self, waiting: Sequence[W]) -> list[W]:
+        """``waiting`` (one category, first come first) in the order it will be called."""
+        return call_order(waiting, self.max_passes)

@@ -133,12 +133,24 @@ class WebStore(QueueEventsForPollers, StoreBase):
             rows = web_queries.tickets_by_token(session, day, tokens)
             waiting = sorted({r.category for r in rows if r.status == "waiting"})
             view = _Queue.read(session, day, waiting) if waiting else _Queue()
-            return {str(row.token): self._view(row, view) for row in rows}
+        places = self._places(view)
+        return {str(row.token): self._view(row, view, places) for row in rows}
 
-    def _view(self, row: TicketRow, queue: _Queue) -> TicketView:
+    def _places(self, queue: _Queue) -> dict[int, int]:
+        """Each waiting ticket's place in its category's call order, by ticket id: the
+        order is worked out once per category, however many of its tickets are followed."""
+        rules = self._rules()
+        places: dict[int, int] = {}
+        for category in {t.category for t in queue.waiting}:
+            same = [t for t in queue.waiting if t.category == category]
+            places.update((t.id, i) for i, t in enumerate(rules.call_order(same)))
+        return places
+
+    def _view(self, row: TicketRow, queue: _Queue, places: dict[int, int]) -> TicketView:
         ahead = minutes = 0
-        if row.status == "waiting":
-            ahead, minutes = self._place(queue, row)
+        if row.status == "waiting" and row.id in places:  # else called between the reads
+            ahead = places[row.id]
+            minutes = self._estimate(queue, row.category, ahead)
         number = ""
         if row.status in CALLED and row.called_by:
             number = self._rules().counter_number(row.called_by)
@@ -153,16 +165,9 @@ class WebStore(QueueEventsForPollers, StoreBase):
             issued_at=row.issued_at.astimezone(),
         )
 
-    def _place(self, queue: _Queue, row: TicketRow) -> tuple[int, int]:
-        """(tickets called first, estimated minutes) of a waiting ticket."""
-        rules = self._rules()
-        same = [t for t in queue.waiting if t.category == row.category]
-        mine = next((t for t in same if t.id == row.id), None)
-        if mine is None:  # called between the two reads: the next refresh shows it
-            return 0, 0
-        ahead = rules.ahead(same, mine)
-        seconds = queue.seconds.get(row.category, [])
-        return ahead, _or_zero(lambda: rules.estimate(row.category, ahead, seconds, queue.closed))
+    def _estimate(self, queue: _Queue, category: str, ahead: int) -> int:
+        seconds = queue.seconds.get(category, [])
+        return _or_zero(lambda: self._rules().estimate(category, ahead, seconds, queue.closed))
 
     # -- the front page -----------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from starlette.responses import Response, StreamingResponse
 
 from kiosk.i18n import Translations
 from kiosk.queue.events import QueueEvents
+from kiosk.storage import StorageError
 from kiosk.web.site import Site, message_page, page, site_of
 
 if TYPE_CHECKING:
@@ -44,7 +45,11 @@ class _Follower:
 
 
 class TicketWatcher:
-    """The process's one subscription to the queue's events, shared by every page."""
+    """The process's one subscription to the queue's events, shared by every page.
+
+    Each event only marks the statuses stale; one thread reads them again for every
+    followed ticket, so a burst of calls costs one read, not one per call.
+    """
 
     def __init__(self, store: WebStore, open_events: Callable[[], QueueEvents]) -> None:
         self._store = store
@@ -53,8 +58,14 @@ class TicketWatcher:
         self._followers: dict[str, set[_Follower]] = {}
         self._last: dict[str, TicketView] = {}
         self._lock = threading.Lock()
+        self._stale = threading.Event()
+        self._stopping = False
+        self._refresher = threading.Thread(
+            target=self._refresh_loop, name="ticket-watcher", daemon=True
+        )
 
     def start(self) -> None:
+        self._refresher.start()
         self._events = self._open_events()
         self._events.subscribe(self._changed)
 
@@ -62,6 +73,10 @@ class TicketWatcher:
         if self._events is not None:
             self._events.close()
             self._events = None
+        self._stopping = True
+        self._stale.set()
+        if self._refresher.is_alive():
+            self._refresher.join(5)
 
     def follow(self, token: str) -> _Follower:
         follower = _Follower(asyncio.get_running_loop(), asyncio.Queue())
@@ -83,7 +98,22 @@ class TicketWatcher:
             return len(self._followers)
 
     def _changed(self, _event: object) -> None:
-        """On the notifier's thread: push the statuses that changed."""
+        """On the notifier's thread: the statuses are stale."""
+        self._stale.set()
+
+    def _refresh_loop(self) -> None:
+        while True:
+            self._stale.wait()
+            if self._stopping:
+                return
+            self._stale.clear()  # events from now on ask for one more read
+            try:
+                self._refresh()
+            except StorageError as e:  # the database is away: the next event tries again
+                log.warning("ticket statuses not refreshed: %s", e)
+
+    def _refresh(self) -> None:
+        """Push the statuses that changed to their followers."""
         with self._lock:
             tokens = list(self._followers)
         if not tokens:

@@ -42,6 +42,9 @@ class PreparedScreen(ScreenFrame):
         self.body.addWidget(self.status)
         self.body.addLayout(self._keypad())
         self.body.addStretch(1)
+        # A message matters more than the hint: it takes the hint's room (large text, 16:9).
+        self.notice.shown.connect(lambda _text: self._show_hint(False))
+        self.notice.cleared.connect(lambda: self._show_hint(True))
         self.back = self.footer_button("secondary", self.back_requested, 1)
         self.ok = WrapButton(role="primary")
         self.ok.clicked.connect(self._submit)
@@ -102,6 +105,10 @@ class PreparedScreen(ScreenFrame):
         self.status.clear()
         self.notice.show_message(message)
         self._refresh()
+
+    def _show_hint(self, shown: bool) -> None:
+        self.hint.setVisible(shown)
+        self.body.invalidate()  # the screen's minimum height changes now, not at next paint
 
     def _submit(self) -> None:
         if len(self._typed) == CODE_LENGTH:

@@ -33,7 +33,16 @@ class WelcomeScreen(ScreenFrame):
         self.start = WrapButton(role="primary")
         self.start.setMinimumHeight(px(100))
         self.start.clicked.connect(self.start_requested)
-        self.body.addWidget(self.start)
+        # Beside Start, not below it: the screen has no height to spare in large text.
+        # One line (no height for width): a wrapping button here makes the window taller.
+        self.prepared = QPushButton()
+        self.prepared.setObjectName("secondary")
+        self.prepared.setMinimumHeight(px(100))
+        self.prepared.clicked.connect(self.prepared_requested)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start, 1)
+        start_row.addWidget(self.prepared, 1)
+        self.body.addLayout(start_row)
         self.languages_label = label(role="hint")
         self.languages_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.languages_label)
@@ -65,10 +74,6 @@ class WelcomeScreen(ScreenFrame):
         self.voice_guide.setMinimumHeight(px(96))
         self.voice_guide.hide()  # shown when the kiosk can speak
         self.footer.addWidget(self.voice_guide, 1)
-        self.prepared = WrapButton(role="secondary")
-        self.prepared.setMinimumHeight(px(96))
-        self.prepared.clicked.connect(self.prepared_requested)
-        self.footer.addWidget(self.prepared, 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = event.size().width() >= 1.5 * event.size().height()
