@@ -43,7 +43,8 @@ lock() {
 }
 
 mkdir -p "$repo/installer/requirements"
-lock kiosk.txt --extra kiosk
+# The Debian package has one environment for every role: the kiosk lock pins the web too.
+lock kiosk.txt --extra kiosk --extra web
 lock counter.txt --extra counter
 lock board.txt --extra board
 lock web.txt --extra web

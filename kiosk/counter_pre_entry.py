@@ -37,29 +37,23 @@ class PreEntryDesk:
     def open(self, session: Session, code: str, *, counter: str) -> PreEntryView:
         """The pre-entry, printed or not; logged first. Raises the pre-entry errors
         (not found, expired, too many wrong codes from this counter)."""
-        member = self.desk.member(session)
-        store = self.desk.store
-        entry = store.load_pre_entry(code, source=f"counter:{counter}", include_used=True)
-        store.log_access(
-            actor=member.actor,
-            action="pre_entry_viewed",
-            visit_reference=None,
-            detail=f"counter={counter}",
-        )
-        return self._view(entry)
+        return self._logged(session, code, counter, "pre_entry_viewed")
 
     def release(self, session: Session, code: str, *, counter: str) -> PreEntryView:
         """Let a kiosk print the pre-entry once more (the first print was lost)."""
+        self.desk.member(session)  # still signed in and allowed, before anything changes
+        self.desk.store.release_pre_entry(code)
+        return self._logged(session, code, counter, "pre_entry_released")
+
+    def _logged(self, session: Session, code: str, counter: str, action: str) -> PreEntryView:
+        """The pre-entry's view, once the access log has it: the row's number, never the
+        code (the key to the resident's data)."""
         member = self.desk.member(session)
         store = self.desk.store
-        store.log_access(
-            actor=member.actor,
-            action="pre_entry_released",
-            visit_reference=None,
-            detail=f"counter={counter}",
-        )
-        store.release_pre_entry(code)
-        return self.open(session, code, counter=counter)
+        entry = store.load_pre_entry(code, source=f"counter:{counter}", include_used=True)
+        detail = f"pre_entry={entry.row_id} counter={counter}"
+        store.log_access(actor=member.actor, action=action, visit_reference=None, detail=detail)
+        return self._view(entry)
 
     def _view(self, entry: PreEntry) -> PreEntryView:
         desk = self.desk

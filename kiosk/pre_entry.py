@@ -62,9 +62,14 @@ def qr_payload(code: str) -> str:
 
 
 def code_from_scan(text: str) -> str | None:
-    """The code in a scanned QR text (prefix in any case), or None when it holds none."""
+    """The code in a scanned QR text (prefix in any case), or None when it holds none.
+
+    The prefix's ``:`` may come as another sign: a scanner set for a US keyboard on a
+    Japanese (JIS) layout types it as ``+``.
+    """
     text = text.strip()
-    if text[: len(QR_PREFIX)].upper() != QR_PREFIX:
+    head = QR_PREFIX[:-1]
+    if text[: len(head)].upper() != head or len(text) <= len(head) or text[len(head)].isalnum():
         return None
     return normalize_code(text[len(QR_PREFIX) :])
 
@@ -145,12 +150,13 @@ class PreEntry:
     """
 
     language: str
-    history: list[tuple[str, str]]  # (question id, choice), in the order answered
-    procedures: list[str]
-    details: HomeDetails | None
+    history: list[tuple[str, str]] = field(repr=False)  # (question, choice), as answered
+    procedures: list[str] = field(repr=False)
+    details: HomeDetails | None = field(repr=False)
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    row_id: int | None = field(default=None, compare=False)  # for the access log, not secret
 
     @property
     def answers(self) -> dict[str, str]:

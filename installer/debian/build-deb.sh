@@ -9,7 +9,7 @@
 # /usr/bin/python3.11 (docs/it-guide.md#packaging). pyscard is built into a wheel here,
 # once, so kiosk PCs need no compiler.
 #
-# With hash-locked requirements in installer/requirements/{kiosk,counter,board}.txt the
+# With hash-locked requirements in installer/requirements/{kiosk,counter,board,web}.txt the
 # wheelhouse is built from them with --require-hashes; without them, from the
 # dependencies in pyproject.toml (a warning says so). A wheelhouse built before from the
 # same lock is reused from $WARD_KIOSK_WHEEL_CACHE (default ~/.cache/ward-kiosk-build).
@@ -39,7 +39,7 @@ pip=("$work/tools/bin/python" -m pip --disable-pip-version-check -q)
 
 # 1. The wheelhouse: every dependency as a wheel (pyscard built from source, once).
 locks=()
-for role in kiosk counter board; do
+for role in kiosk counter board web; do
     [ -f "$repo/installer/requirements/$role.txt" ] && locks+=("$repo/installer/requirements/$role.txt")
 done
 if [ "${#locks[@]}" -gt 0 ]; then
@@ -120,6 +120,7 @@ ln -s "$venv/bin/ward-kiosk" "$root/usr/bin/ward-kiosk"
 pkg="$here/package"
 install -D -m 0644 "$pkg/ward-kiosk-kiosk.service" "$root/lib/systemd/system/ward-kiosk-kiosk.service"
 install -D -m 0644 "$pkg/ward-kiosk-board.service" "$root/lib/systemd/system/ward-kiosk-board.service"
+install -D -m 0644 "$repo/installer/web/ward-kiosk-web.service" "$root/lib/systemd/system/ward-kiosk-web.service"
 install -D -m 0644 "$pkg/sysusers.conf" "$root/usr/lib/sysusers.d/ward-kiosk.conf"
 install -D -m 0644 "$pkg/tmpfiles.conf" "$root/usr/lib/tmpfiles.d/ward-kiosk.conf"
 install -D -m 0644 "$pkg/pam.conf" "$root/etc/pam.d/ward-kiosk"
@@ -127,7 +128,10 @@ install -D -m 0644 "$pkg/ward-kiosk-counter.desktop" "$root/usr/share/applicatio
 install -D -m 0640 "$pkg/config.toml" "$root/etc/ward-kiosk/config.toml"
 install -d -m 0750 "$root/etc/ward-kiosk/config.d"
 install -D -m 0644 "$here/examples/usbguard-rules.conf" "$root/usr/share/doc/ward-kiosk/examples/usbguard-rules.conf"
-for doc in it-guide.md configuration.md security.md; do
+for example in Caddyfile nginx.conf; do  # the reverse proxy before the web app (web.md)
+    install -D -m 0644 "$repo/installer/web/$example" "$root/usr/share/doc/ward-kiosk/examples/$example"
+done
+for doc in it-guide.md configuration.md security.md web.md; do
     [ -f "$repo/docs/$doc" ] && install -D -m 0644 "$repo/docs/$doc" "$root/usr/share/doc/ward-kiosk/$doc"
 done
 

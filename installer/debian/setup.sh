@@ -50,6 +50,8 @@ if [ "$dev" -eq 1 ]; then
     # The web app's browser tests (tests/web/test_browser.py): Debian's chromium and its
     # driver at /usr/bin/chromedriver, never a browser Selenium downloads itself.
     packages+=(chromium chromium-driver)
+    # The reverse proxy examples (installer/web/) run in tests/web/test_reverse_proxy.py.
+    packages+=(nginx-light caddy)
 fi
 
 missing=()
@@ -90,12 +92,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 # The demo runs kiosk and counter on one PC: the kiosk's lock holds both roles' libraries.
-locks=(-r "installer/requirements/$role.txt")
+# The kiosk's lock holds the web app's libraries too: the demo serves the residents' pages.
+lock="installer/requirements/$role.txt"
 if [ "$dev" -eq 1 ]; then
-    locks=(-r installer/requirements/dev.txt)
-elif [ "$demo" -eq 1 ] && [ "$role" = kiosk ]; then
-    locks+=(-r installer/requirements/web.txt)  # the demo serves the residents' web pages too
+    lock="installer/requirements/dev.txt"
 fi
-.venv/bin/python -m pip install -q --require-hashes "${locks[@]}"
+.venv/bin/python -m pip install -q --require-hashes -r "$lock"
 .venv/bin/python -m pip install -q --no-deps -e .
 echo "Ready: $repo/.venv/bin/ward-kiosk"

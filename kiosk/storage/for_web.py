@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Self
 
 from kiosk.pre_entry import PreEntry, derive, new_code
@@ -92,11 +92,14 @@ class WebStore(QueueEventsForPollers, StoreBase):
 
     def save_pre_entry(self, entry: PreEntry, *, now: datetime | None = None) -> str:
         """Store ``entry`` sealed under a new code and return the code (show it once: it is
-        not kept). Sets ``entry.created_at`` and ``entry.expires_at`` (now +
-        ``pre_entry_days``) and clears ``used_at``."""
+        not kept). Sets ``entry.created_at``, ``entry.expires_at`` and clears ``used_at``.
+
+        It expires at the local midnight that ends its last day, ``pre_entry_days`` after
+        today: a code made at 7:30 still works when the office opens on the day shown.
+        """
         now = aware(now) if now is not None else self._now()
         entry.created_at, entry.used_at = now, None
-        entry.expires_at = now + timedelta(days=self.pre_entry_days)
+        entry.expires_at = expiry(now, self.pre_entry_days)
         for _ in range(CODE_TRIES):
             code = new_code()
             lookup, key = derive(code)
@@ -238,3 +241,10 @@ def open_web_store(
         pre_entry_days=settings.web.pre_entry_days,
         clock=clock,
     )
+
+
+def expiry(created: datetime, days: int) -> datetime:
+    """The local midnight after the day ``days`` days after ``created``'s local day."""
+    local = created.astimezone()
+    last_day = local.date() + timedelta(days=days)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=local.tzinfo)

@@ -55,9 +55,11 @@ def unseal(row: PreEntryRow, key: bytes) -> PreEntry:
     except InvalidTag:
         log.warning("pre-entry %d does not decrypt with its code's key", row.id)
         raise PreEntryNotFound() from None
-    return PreEntry.from_private_json(
+    entry = PreEntry.from_private_json(
         plain, created_at=row.created_at, expires_at=row.expires_at, used_at=row.used_at
     )
+    entry.row_id = row.id
+    return entry
 
 
 def lookup_of(code: str) -> tuple[bytes, bytes]:

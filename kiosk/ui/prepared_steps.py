@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from kiosk.i18n import Translations
-    from kiosk.ui.screens.busy import BusyScreen
-    from kiosk.ui.screens.done import DoneScreen
+    from kiosk.ui.screens.question import QuestionScreen
+    from kiosk.ui.screens.result import ResultScreen
+    from kiosk.ui.screens.welcome import WelcomeScreen
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,9 @@ class PreparedSteps:
     checkout: Checkout
     runner: TaskRunner
     prepared: PreparedScreen
-    busy: BusyScreen
-    done: DoneScreen
+    welcome: WelcomeScreen
+    question: QuestionScreen
+    result: ResultScreen
     texts: Translations
     journey: Journey | None
     _loading_code: str
@@ -65,10 +67,12 @@ class PreparedSteps:
         self._go(self.prepared)
 
     def _scanned(self, text: str) -> None:
-        """A scanner typed a QR code: a pre-entry's loads, wherever the visitor is,
-        unless the visit is already printing or done."""
+        """A scanner typed a QR code: a pre-entry's loads on the welcome and code screens,
+        and instead of the answers so far on the questions and the result; once the card
+        step has begun (a card may be being read) the scan is ignored."""
         code = code_from_scan(text)
-        if code is None or self.current_screen() in (self.busy, self.done):
+        before_card = (self.welcome, self.prepared, self.question, self.result)
+        if code is None or self.current_screen() not in before_card:
             return
         if self.current_screen() is not self.prepared:
             self.show_prepared()

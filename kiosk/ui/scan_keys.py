@@ -2,8 +2,10 @@
 
 The scanner types ``WK-PRE:<code>`` and Enter faster than anyone can. Keys that go on
 the prefix are held back from the screen; once the prefix is whole, everything up to
-Enter is the scan. A pause longer than a scanner's (a person typing) drops what was
-held, so the visitor's own keys still reach the screen.
+Enter is the scan. After a pause longer than a scanner's (a person typing) what was held
+is dropped and later keys reach the screen again; the held ones are lost, which costs
+nothing: visitors type on the screen's own buttons, and a keypad types no letters. The
+prefix's ``:`` may come as another sign (a US-mode scanner on a JIS layout types ``+``).
 """
 
 from __future__ import annotations
@@ -47,8 +49,11 @@ class ScanKeys(QObject):
         if not text or not text.isprintable():
             return False
         candidate = self._held + text
-        if len(candidate) <= len(QR_PREFIX):
-            fits = candidate.upper() == QR_PREFIX[: len(candidate)]
+        head = QR_PREFIX[:-1]  # "WK-PRE", then any sign for the ":"
+        if len(candidate) <= len(head):
+            fits = candidate.upper() == head[: len(candidate)]
+        elif len(candidate) == len(QR_PREFIX):
+            fits = not text.isalnum()
         else:  # the prefix is whole (only a fitting beginning is ever held)
             fits = len(candidate) <= MAX_LENGTH
         self._held = candidate if fits else ""

@@ -160,7 +160,7 @@ class KioskWindow(
         self.welcome.start_requested.connect(self.start_visit)
         self.welcome.prepared_requested.connect(self.show_prepared)
         self.prepared.code_entered.connect(self.load_prepared)
-        self.prepared.back_requested.connect(self.show_welcome)
+        self.prepared.back_requested.connect(self.end_visit)  # a visit scanned over ends too
         self.scan_keys.scanned.connect(self._scanned)
         self.question.answered.connect(self.answer)
         self.question.back_requested.connect(self.question_back)

@@ -22,8 +22,9 @@ from starlette.staticfiles import StaticFiles
 from kiosk.config import Settings
 from kiosk.context import KioskContext
 from kiosk.resources import resource
-from kiosk.web import following, home_code, pages, postal, waits
+from kiosk.web import following, home_code, pages, waits
 from kiosk.web.access_log import AccessLog
+from kiosk.web.errors import ServerErrors
 from kiosk.web.security import BodyLimit, SecurityHeaders
 from kiosk.web.site import STATIC, Site, message_page, site_of
 
@@ -40,7 +41,6 @@ def routes() -> list[BaseRoute]:
         Route("/prepare", pages.prepare, methods=["POST"]),
         Route("/prepare/details", home_code.details, methods=["POST"]),
         Route("/prepare/code", home_code.code, methods=["POST"]),
-        Route("/postal", postal.postal, methods=["GET"]),
         Route("/waits", waits.waits_page, methods=["GET"]),
         Route("/api/waits", waits.api_waits, methods=["GET"]),
         Route("/t/{token}", following.ticket, methods=["GET"]),
@@ -88,6 +88,7 @@ def create_app(
         middleware=[
             Middleware(AccessLog, routes=table),
             Middleware(SecurityHeaders),
+            Middleware(ServerErrors),  # inside SecurityHeaders: a 500 has the headers too
             Middleware(BodyLimit),
         ],
         exception_handlers={404: _not_found, 405: _not_found},

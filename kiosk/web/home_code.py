@@ -2,7 +2,9 @@
 
 A resident without a card may type name, フリガナ, the moving date and the new address
 (〒 looked up on the server: the "look up" button re-shows the form with the address
-filled in). The code is shown large, as a QR code holding ``WK-PRE:<code>``, on a page
+filled in). Each address may make :data:`~kiosk.web.site.CREATED_CODES` codes, and only
+:data:`~kiosk.web.site.KEY_DERIVATIONS` are stored at once: each derives its key with
+scrypt (16 MiB). The code is shown large, as a QR code holding ``WK-PRE:<code>``, on a page
 that prints well and offers the QR code as a PNG to save.
 """
 
@@ -31,7 +33,7 @@ from kiosk.web.pages import (
 from kiosk.web.postal import look_up, normalize_postal_code
 from kiosk.web.qr import qr_png_data_url, qr_svg
 from kiosk.web.security import CsrfRejected
-from kiosk.web.site import Site, message_page, page, site_of
+from kiosk.web.site import CREATED_CODES, Site, client_address, message_page, page, site_of
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,11 @@ async def code(request: Request) -> Response:
     if faults:
         values = {name: str(posted.form.get(name, "")).strip() for name in DETAIL_FIELDS}
         return details_page(request, journey, values, faults, "web.details.fix")
+    if not site.limiter.hit(site.created_codes, client_address(request)):
+        log.info("pre-entry codes of one address at their most (%s)", CREATED_CODES)
+        return message_page(
+            request, posted.language, "web.errors.title", "web.errors.too_many_codes", 429
+        )
     now = site.clock()
     entry = PreEntry(
         language=posted.language,
@@ -101,7 +108,8 @@ async def code(request: Request) -> Response:
         expires_at=now + timedelta(days=site.config.pre_entry_days),
     )
     try:
-        saved = await run_in_threadpool(lambda: site.store.save_pre_entry(entry, now=now))
+        async with site.key_derivations:  # scrypt takes 16 MiB a key: a few at a time
+            saved = await run_in_threadpool(lambda: site.store.save_pre_entry(entry, now=now))
     except Exception as e:  # noqa: BLE001 -- any storage failure: the resident may try again
         log.error("a pre-entry could not be stored: %s", type(e).__name__)
         return message_page(

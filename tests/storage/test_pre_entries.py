@@ -5,7 +5,7 @@ details readable."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from kiosk.pre_entry import (
 )
 from kiosk.queue import QueueRules
 from kiosk.storage import Store
-from kiosk.storage.for_web import WebStore
+from kiosk.storage.for_web import WebStore, expiry
 from tests.keys import open_store
 from tests.storage.conftest import FakeClock
 
@@ -55,7 +55,8 @@ def _entry(clock: FakeClock) -> PreEntry:
 def test_saved_then_found_with_its_code(web: WebStore, store: Store, clock: FakeClock) -> None:
     entry = _entry(clock)
     code = web.save_pre_entry(entry)
-    assert entry.expires_at == clock.now + timedelta(days=30)
+    assert entry.expires_at == expiry(clock.now, 30)
+    assert entry.expires_at.astimezone().time() == time(0)  # at midnight: the whole last day
     clock.advance(timedelta(days=3))
     found = store.load_pre_entry(format_code(code).lower(), source="kiosk-1")
     assert found == entry

@@ -17,7 +17,7 @@ from kiosk.config import Settings
 from kiosk.pre_entry import HomeDetails, PreEntry
 from kiosk.queue import QueueRules, QueueService
 from kiosk.storage import Store
-from kiosk.storage.for_web import WebStore
+from kiosk.storage.for_web import WebStore, expiry
 from tests.storage.test_roles_postgres import (
     WARD_KIOSK,
     WardDatabase,
@@ -73,7 +73,7 @@ def test_the_web_saves_and_the_kiosk_prints_once(
     now = web.now()
     entry = PreEntry("en", [("purpose", "move_in")], ["juminhyo"], HomeDetails("Ana"), now, now)
     code = web.save_pre_entry(entry)
-    assert entry.expires_at == entry.created_at + timedelta(days=14)
+    assert entry.expires_at == expiry(entry.created_at, 14)
     assert kiosk.load_pre_entry(code, source="kiosk-1") == entry
     kiosk.mark_pre_entry_used(code, kiosk_id="kiosk-1")
     counter.release_pre_entry(code)

@@ -134,3 +134,19 @@ def test_an_expired_code_is_refused(visitor, kiosk_window):
     type_code(visitor, code)
     visitor.qtbot.waitUntil(lambda: window.prepared.notice.isVisible(), timeout=10_000)
     assert "有効期限が切れています" in window.prepared.notice.text()
+
+
+def test_a_scan_once_the_card_step_has_begun_is_ignored(visitor, kiosk_window, pcsc_reader):
+    window = kiosk_window
+    code = prepare(window.context.settings, language="ja")
+    visitor.start("ja")
+    visitor.answer("certificate", "juminhyo")
+    visitor.wait_for(window.result)
+    visitor.click(
+        window.result.card_only if window.result.card_only.isVisible() else window.result.card_plain
+    )
+    visitor.wait_for(window.identity)
+    scan(window, qr_payload(code))
+    visitor.qtbot.wait(1_000)
+    assert window.current_screen() is window.identity
+    assert window.visit is not None and window.visit.answers["purpose"] == "certificate"

@@ -78,3 +78,14 @@ def test_an_endless_scan_is_dropped(qapp):
     assert not all(taken)
     scan.key(ENTER, "\r")
     assert seen == []
+
+
+def test_a_scanner_on_a_japanese_keyboard_layout_types_plus_for_the_colon(qapp):
+    from kiosk.pre_entry import code_from_scan
+
+    scan, clock, seen = scanner(qapp)
+    assert all(typed(scan, "WK-PRE+K7QM4HXP2RTW", clock))
+    scan.key(ENTER, "\r")
+    assert seen == ["WK-PRE+K7QM4HXP2RTW"]
+    assert code_from_scan(seen[0]) == "K7QM4HXP2RTW"
+    assert code_from_scan("WK-PREK7QM4HXP2RTW") is None  # no sign where the colon goes

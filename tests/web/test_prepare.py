@@ -8,6 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.pre_entry import normalize_code
+from kiosk.web.app import create_app
+from kiosk.web.site import CREATED_CODES
 from tests.web.conftest import form_fields
 
 MOVING_IN = {
@@ -152,11 +154,25 @@ def test_answers_that_do_not_fit_the_questions_are_refused(client: TestClient):
     assert client.post("/prepare", data=fields).status_code == 400
 
 
-def test_the_postal_endpoint_works_offline(client: TestClient):
-    found = client.get("/postal?code=5300001").json()
-    assert found["address"] == "大阪府大阪市北区梅田"
-    assert client.get("/postal?code=0000000").status_code == 404
-    assert client.get("/postal?code=abc").status_code == 400
+def test_an_address_makes_a_few_codes_an_hour(web_settings, queue_store):
+    """Each code derives a key with scrypt (16 MiB): one address may not make many."""
+    limit = int(CREATED_CODES.split("/")[0])
+    app = create_app(web_settings, watch=False)
+    with (
+        TestClient(app, client=("192.0.2.10", 50000)) as one,
+        TestClient(app, client=("192.0.2.20", 50000)) as other,
+    ):
+        result = walk_to_result(one, "en")
+        fields = {**form_fields(result), "lang": "en"}
+        for _ in range(limit):
+            assert CODE.search(one.post("/prepare/code", data=fields).text) is not None
+        refused = one.post("/prepare/code", data=fields)
+        assert refused.status_code == 429
+        assert "Too many codes were made" in refused.text
+        assert CODE.search(refused.text) is None
+        elsewhere = walk_to_result(other, "ja")
+        page = other.post("/prepare/code", data={**form_fields(elsewhere), "lang": "ja"})
+        assert page.status_code == 200 and CODE.search(page.text) is not None
 
 
 def test_the_languages_are_each_in_their_own_script(client: TestClient):

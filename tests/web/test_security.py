@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from kiosk.queue import QueueService
@@ -75,7 +77,6 @@ def test_security_headers_on_every_response(client: TestClient, queue: QueueServ
         client.get(f"/t/{token}"),
         client.get("/t/unknown-token-123"),
         client.get("/no/such/page"),
-        client.get("/postal?code=5300001"),
         client.get("/static/web.css"),
         client.post("/prepare", data={}),
         code_page,
@@ -109,10 +110,32 @@ def test_the_access_log_names_routes_not_tokens(
     token = queue.issue("resident").ticket.token
     with caplog.at_level(logging.INFO, logger="kiosk.web.access"):
         client.get(f"/t/{token}?lang=en")
-        client.get("/postal?code=5300001")
     lines = [r.getMessage() for r in caplog.records if r.name == "kiosk.web.access"]
     assert "GET /t/{token} 200" in " ".join(lines)
-    assert all(token not in line and "5300001" not in line for line in lines)
+    assert all(token not in line for line in lines)
+
+
+def test_no_postal_code_in_a_url(client: TestClient):
+    """The 〒 look-up is a POST of the details form: a new address's code is personal."""
+    assert client.get("/postal?code=5300001").status_code == 404
+
+
+def test_a_server_error_has_the_headers_too(web_settings, queue_store):
+    from kiosk.web.app import create_app
+
+    async def broken(_request: Request) -> Response:
+        raise RuntimeError("a bug")
+
+    app = create_app(web_settings, watch=False)
+    app.add_route("/test-only/broken", broken)
+    with TestClient(app) as client:
+        page = client.get("/test-only/broken?lang=en")
+    assert page.status_code == 500
+    assert "The reception system cannot be reached" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert page.headers["cache-control"] == "no-store"
+    for name, value in HEADERS.items():
+        assert page.headers[name] == value
 
 
 def test_behind_a_proxy_under_a_path(web_settings, queue_store):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -47,7 +48,8 @@ def test_a_scanned_pre_entry_shows_what_was_prepared_and_is_logged(qtbot, window
     assert "まだ印刷されていません" in shown
     assert not actions.dialog.release_button.isVisible()
     events = [(e.action, e.detail) for e in world.store.access_events()]
-    assert ("pre_entry_viewed", "counter=resident") in events
+    [viewed] = [d for a, d in events if a == "pre_entry_viewed"]
+    assert re.fullmatch(r"pre_entry=\d+ counter=resident", viewed), "which row, never the code"
     assert all(code not in f"{e.action} {e.detail}" for e in world.store.access_events())
 
 
