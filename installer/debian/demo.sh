@@ -13,10 +13,20 @@ fi
 # QR code opens its phone page (docs/web.md).
 port="${WARD_KIOSK_DEMO_WEB_PORT:-8080}"
 export WARD_KIOSK_WEB_PUBLIC_URL="${WARD_KIOSK_WEB_PUBLIC_URL:-http://127.0.0.1:$port}"
-"$repo/.venv/bin/ward-kiosk" web --host 127.0.0.1 --port "$port" &
+config=()  # the kiosk's --config, if given, for the web pages too (the same database)
+args=("$@")
+for i in "${!args[@]}"; do
+    if [ "${args[$i]}" = --config ]; then config=(--config "${args[$((i + 1))]:-}"); fi
+done
+"$repo/.venv/bin/ward-kiosk" web "${config[@]}" --host 127.0.0.1 --port "$port" &
 web=$!
 trap 'kill "$web" 2>/dev/null || true' EXIT
-echo "Residents' web pages: $WARD_KIOSK_WEB_PUBLIC_URL/ (prepare at home, then 自宅で準備した方 at the kiosk)"
+sleep 2
+if kill -0 "$web" 2>/dev/null; then
+    echo "Residents' web pages: $WARD_KIOSK_WEB_PUBLIC_URL/ (prepare there, then 自宅で準備した方 at the kiosk)"
+else
+    echo "The residents' web pages did not start (is port $port taken? set WARD_KIOSK_DEMO_WEB_PORT)." >&2
+fi
 kiosk=("$repo/.venv/bin/ward-kiosk" run --demo --windowed "$@")
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
     "${kiosk[@]}"

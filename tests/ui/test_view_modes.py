@@ -53,17 +53,22 @@ class _NoCard:
 
 
 # Every language in the modes that change sizes; high contrast changes only colours and
-# furigana exist only in Japanese, so those two are fitted in Japanese.
-LANGUAGE_MODES = [
-    (language, mode)
+# furigana exist only in Japanese, so those two are fitted in Japanese. On the wide screen
+# normal text only in Japanese and English: its large text is the harder fit, and the
+# 5:4 screen has every language in normal text.
+COMBINATIONS = [
+    (screen, language, mode)
+    for screen in SCREENS
     for language in DEFAULT_LANGUAGES
     for mode in MODES
-    if mode in ("normal", "large") or language == "ja"
+    if (mode in ("normal", "large") or language == "ja")
+    and not (screen.startswith("21.5") and mode == "normal" and language not in ("ja", "en"))
 ]
 
 
-@pytest.mark.parametrize("sized_window", list(SCREENS), indirect=True)
-@pytest.mark.parametrize(("language", "mode"), LANGUAGE_MODES)
+@pytest.mark.parametrize(
+    ("sized_window", "language", "mode"), COMBINATIONS, indirect=["sized_window"]
+)
 def test_every_screen_fits_in_every_mode(sized_window, mode, language, request):
     window = sized_window
     screen_name = request.node.callspec.params["sized_window"]
