@@ -39,6 +39,8 @@ KEEP_ALIVE_S = 15.0
 STREAM_S = 600.0
 """A stream ends after this long; the browser's EventSource opens a new one by itself."""
 RETRY_MS = 1000
+GATHER_S = 0.2
+"""How long after a queue event the statuses are read: events in between share the read."""
 MAX_STREAMS_PER_TOKEN = 5
 """Live streams one token may hold open (a phone or two, reloads); one more gets 429."""
 
@@ -131,6 +133,7 @@ class TicketWatcher:
     def _refresh_loop(self) -> None:
         while True:
             self._stale.wait()
+            time.sleep(GATHER_S)  # the rest of a burst of calls joins this read
             if self._stopping:
                 return
             self._stale.clear()  # events from now on ask for one more read
