@@ -25,6 +25,7 @@ from kiosk.speech.listener import Listener
 from kiosk.speech.models import packaged_model_path
 from kiosk.speech.recognizer import SpeechRecognizer
 from kiosk.speech.tts import RecordingSpeaker
+from tests import pre_entries
 from tests.kiosk_fixture import Visitor, make_checkout, window_with
 
 pytestmark = [
@@ -34,16 +35,8 @@ pytestmark = [
     ),
 ]
 
-MOVING_IN = [
-    ("purpose", "move_in"),
-    ("move_in_from", "other_municipality"),
-    ("household_size", "2"),
-    ("children", "yes"),
-    ("insurance", "national"),
-    ("cards", "all"),
-    ("priority", "pregnancy"),  # asked after the card step, on every path
-]
-BEFORE_THE_CARD = MOVING_IN[:-1]
+BEFORE_THE_CARD = list(pre_entries.MOVING_IN)
+MOVING_IN = [*BEFORE_THE_CARD, ("priority", "pregnancy")]  # asked after the card step
 
 
 @pytest.fixture(scope="module")
