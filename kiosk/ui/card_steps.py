@@ -49,7 +49,6 @@ class CardSteps:
     _reading: bool  # the card is being read with the PIN
     _await_removal: bool
     _error_shown: str
-    _with_number: bool  # the visitor agreed to have the My Number read with the PIN
     _stale_card: bool  # a card has been on the reader since the previous visit ended
     _watching_since: float
 
@@ -66,13 +65,17 @@ class CardSteps:
         def _card_lifted(self) -> None: ...
 
     @property
+    def _with_number(self) -> bool:
+        """The visitor agreed to have the My Number read with the PIN (the journey's)."""
+        return self.journey is not None and self.journey.with_number
+
+    @property
     def card_on_reader(self) -> bool:
         return any(self._cards.values())
 
     def go_to_card(self, *, with_number: bool) -> None:
         """The result screen's "continue with the card": the identity screen."""
         if self.journey is not None:
-            self._with_number = with_number
             self.follow(self.journey.choose_card(with_number=with_number))
 
     def show_identity(self, *, await_removal: bool = False, error: Exception | None = None) -> None:

@@ -36,7 +36,6 @@ class JourneyScreens:
     result: ResultScreen
     texts: Translations
     listener: Listener | None
-    _with_number: bool
 
     if TYPE_CHECKING:
 
@@ -69,10 +68,6 @@ class JourneyScreens:
         elif isinstance(event, ReadyToPrint):
             self.print_visit()
 
-    def show_question(self) -> None:
-        if self.journey is not None:
-            self.follow(self.journey.next())
-
     def _show_question(self, event: QuestionShown) -> None:
         self.question.show_question(event.question, event.step, event.total, self.texts)
         can_listen = self.listener is not None and self.listener.available(self.texts.language)
@@ -102,7 +97,6 @@ class JourneyScreens:
             self.follow(self.journey.show_result())
 
     def _show_result(self, event: ResultShown) -> None:
-        self._with_number = False
         self.result.show_steps(
             event.steps,
             self.texts,

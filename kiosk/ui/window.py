@@ -148,7 +148,6 @@ class KioskWindow(
         self._reading = False  # the card is being read with a PIN
         self._await_removal = False
         self._error_shown = ""
-        self._with_number = False
         self._stale_card = False
         self._reminders_left = 0
         self._card_reminder = QTimer(self)
@@ -269,7 +268,6 @@ class KioskWindow(
         self.runner.cancel_all()
         self._checking = False
         self._reading = False
-        self._with_number = False
         self._card_reminder.stop()
         self.overlay.stop()
         self.restart_box.hide()
