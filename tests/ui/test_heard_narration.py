@@ -201,3 +201,31 @@ def test_a_narration_longer_than_the_idle_timeout_is_heard_to_the_end(
     heard_seconds = ends[-1] - starts[-len(phrases)]
     assert heard_seconds > 1.5, "longer than the idle timeout"
     assert overlay_at - ends[-1] >= 1.4
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_code_screen_of_a_visit_prepared_at_home_is_heard(
+    qtbot, qapp, context, card_service, tmp_path: Path, language: str
+):
+    """自宅で準備した方 with the voice guide on: the code screen and a wrong code's message
+    are read as shown, and the narration is audible (Open JTalk, espeak-ng)."""
+    speaker = RecordingSpeaker()
+    with window_with(qtbot, context, card_service, make_checkout(context), speaker=speaker) as w:
+        visitor = Visitor(qtbot, w)
+        w.choose_language(language)
+        visitor.click(w.welcome.voice_guide)
+        visitor.click(w.welcome.prepared)
+        visitor.wait_for(w.prepared)
+        assert_heard_as_shown(w.prepared, language, speaker)
+        for char in "ABCDEFGHJKLM":
+            visitor.click(w.prepared.keys[char])
+        visitor.click(w.prepared.ok)
+        qtbot.waitUntil(lambda: w.prepared.notice.isVisible(), timeout=10_000)
+        message = w.texts.text("ui.errors.pre_entry_not_found")
+        qtbot.waitUntil(lambda: message in speaker.texts(language), timeout=5_000)
+        screen = [t for t in speaker.texts(language) if "\n" in t][-1]
+    for index, heard in enumerate((screen, message)):
+        with KioskSpeaker(context.settings.speech, player=[]) as engine:
+            wav = tmp_path / f"prepared-{language}-{index}.wav"
+            engine.save(heard, language, wav, timeout=120)
+            assert_speaks(wav, heard)
